@@ -1,0 +1,62 @@
+"""Service configuration: one pydantic-settings class, read once at startup and injected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class LLMProfile(BaseModel):
+    """A named LLM backend. Requests pick a profile by name; URLs and keys stay server-side."""
+
+    backend: Literal["openai", "transformers", "lexical"]
+    model: str = ""
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    max_concurrency: int = Field(default=4, ge=1, le=256)
+    timeout_s: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=5, ge=0, le=20)
+
+
+def _default_profiles() -> dict[str, LLMProfile]:
+    return {
+        "lexical": LLMProfile(backend="lexical"),
+        "local": LLMProfile(backend="transformers", model="smollm2-135m"),
+    }
+
+
+class Settings(BaseSettings):
+    """Everything configurable, from `AUTOINTERP_*` environment variables or a `.env` file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AUTOINTERP_", env_file=".env", env_nested_delimiter="__", extra="ignore"
+    )
+
+    redis_url: str | None = Field(
+        default=None, description="Redis to use; when unset an embedded redis-server is started."
+    )
+    data_dir: Path = Field(
+        default=Path(".autointerp"), description="Embedded Redis data, converted model weights."
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    in_process_worker: bool = Field(
+        default=True, description="Run workers inside `serve` (single-process default)."
+    )
+    queue_prefix: str = "autointerp"
+    default_model: str = "minilm-l6"
+    redelivery_idle_s: int = Field(
+        default=600, ge=1, description="Re-deliver a job whose worker went silent this long."
+    )
+    operation_ttl_s: int = Field(default=7 * 24 * 3600, ge=60)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    llm_profiles: dict[str, LLMProfile] = Field(default_factory=_default_profiles)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _reject_empty_url(cls, value: str | None) -> str | None:
+        # An empty string in the environment means "not configured", not "connect to ''".
+        return value or None

@@ -1,0 +1,54 @@
+"""Typed error vocabulary of the service.
+
+Each error carries what was wrong and what is allowed, so one HTTP handler can map it to an
+RFC 9457 problem and a task can store it as the reason an operation failed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AutointerpError(Exception):
+    """Base of every error the service reports to a user."""
+
+    status: int = 500
+    title: str = "Internal error"
+    type_slug: str = "internal"
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class InvalidRequest(AutointerpError):
+    """The request is well-formed JSON but asks for something the service cannot do."""
+
+    status = 422
+    title = "Invalid request"
+    type_slug = "invalid-request"
+
+
+class NotFound(AutointerpError):
+    """A named thing (model, operation, neuron record) does not exist."""
+
+    status = 404
+    title = "Not found"
+    type_slug = "not-found"
+
+
+class DependencyUnavailable(AutointerpError):
+    """A backing service (Redis, an LLM endpoint) cannot be reached right now."""
+
+    status = 503
+    title = "Dependency unavailable"
+    type_slug = "dependency-unavailable"
+
+
+class OperationFailed(AutointerpError):
+    """An operation ran and could not produce a result (e.g. an unparsable simulation)."""
+
+    status = 502
+    title = "Operation failed"
+    type_slug = "operation-failed"

@@ -1,0 +1,1 @@
+"""The operation framework: content-addressed submit, state in Redis, execution by workers."""

@@ -1,0 +1,131 @@
+"""Operation records in Redis: one hash per operation, created atomically.
+
+Fields: kind, state, progress, created_at, updated_at, request (JSON), result (JSON),
+error (JSON problem). The worker writes state transitions; the API only reads and submits.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from enum import Enum
+
+from redis.asyncio import Redis
+
+from autointerp.schemas.common import Problem
+from autointerp.schemas.operations import Operation, OperationKind, OperationState, Progress
+
+# Create the operation unless one exists; re-queue one that failed or was cancelled, because
+# failures are never cached as results. Returns 1 (created), 2 (re-queued) or 0 (exists).
+_SUBMIT_SCRIPT = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == false then
+  redis.call('HSET', KEYS[1], 'kind', ARGV[1], 'state', 'queued', 'progress', ARGV[3],
+             'created_at', ARGV[2], 'updated_at', ARGV[2], 'request', ARGV[4])
+  redis.call('ZADD', KEYS[2], ARGV[5], KEYS[1])
+  return 1
+end
+if state == 'failed' or state == 'cancelled' then
+  redis.call('HSET', KEYS[1], 'state', 'queued', 'progress', ARGV[3], 'updated_at', ARGV[2])
+  redis.call('HDEL', KEYS[1], 'error', 'result')
+  redis.call('PERSIST', KEYS[1])
+  return 2
+end
+return 0
+"""
+
+
+class SubmitOutcome(Enum):
+    """What a submit did."""
+
+    created = 1
+    requeued = 2
+    existing = 0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+_QUEUED_PROGRESS = Progress(fraction=0.0, message="queued").model_dump_json()
+
+
+class OperationStore:
+    """Reads and writes operation records under `{prefix}:v1:op:{id}`."""
+
+    def __init__(self, redis: Redis, prefix: str, finished_ttl_s: int) -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self.finished_ttl_s = finished_ttl_s
+        self._submit = redis.register_script(_SUBMIT_SCRIPT)
+
+    def key(self, operation_id: str) -> str:
+        """The Redis key of one operation."""
+        return f"{self.prefix}:v1:op:{operation_id}"
+
+    @property
+    def index_key(self) -> str:
+        """Sorted set of all operation keys by creation time (for listing)."""
+        return f"{self.prefix}:v1:ops"
+
+    async def submit(
+        self, operation_id: str, kind: OperationKind, request_json: str
+    ) -> SubmitOutcome:
+        """Atomically create (or re-queue) the operation; concurrent twins create one."""
+        now = _now()
+        code = await self._submit(
+            keys=[self.key(operation_id), self.index_key],
+            args=[kind.value, now.isoformat(), _QUEUED_PROGRESS, request_json, now.timestamp()],
+        )
+        return SubmitOutcome(int(code))
+
+    async def get(self, operation_id: str) -> Operation | None:
+        """The operation, or None when unknown (or expired)."""
+        fields = await self.redis.hgetall(self.key(operation_id))
+        if not fields:
+            return None
+        raw = {k.decode(): v.decode() for k, v in fields.items()}
+        return Operation(
+            id=operation_id,
+            kind=OperationKind(raw["kind"]),
+            state=OperationState(raw["state"]),
+            progress=Progress.model_validate_json(raw["progress"]),
+            created_at=datetime.fromisoformat(raw["created_at"]),
+            updated_at=datetime.fromisoformat(raw["updated_at"]),
+            result=json.loads(raw["result"]) if "result" in raw else None,
+            error=Problem.model_validate_json(raw["error"]) if "error" in raw else None,
+        )
+
+    async def request_json(self, operation_id: str) -> str | None:
+        """The canonical request the operation was submitted with."""
+        value = await self.redis.hget(self.key(operation_id), "request")
+        return value.decode() if value is not None else None
+
+    async def mark_running(self, operation_id: str) -> None:
+        """The worker has started the operation."""
+        await self._update(operation_id, state=OperationState.running.value)
+
+    async def report_progress(self, operation_id: str, fraction: float, message: str) -> None:
+        """Record progress (fraction in [0, 1]) of a running operation."""
+        progress = Progress(fraction=min(max(fraction, 0.0), 1.0), message=message)
+        await self._update(operation_id, progress=progress.model_dump_json())
+
+    async def mark_succeeded(self, operation_id: str, result_json: str) -> None:
+        """Store the result; the operation is done."""
+        done = Progress(fraction=1.0, message="done").model_dump_json()
+        await self._update(
+            operation_id, state=OperationState.succeeded.value, result=result_json, progress=done
+        )
+        await self.redis.expire(self.key(operation_id), self.finished_ttl_s)
+
+    async def mark_failed(self, operation_id: str, problem: Problem) -> None:
+        """Store why the operation failed; never a result."""
+        await self._update(
+            operation_id, state=OperationState.failed.value, error=problem.model_dump_json()
+        )
+        await self.redis.expire(self.key(operation_id), self.finished_ttl_s)
+
+    async def _update(self, operation_id: str, **fields: str) -> None:
+        await self.redis.hset(
+            self.key(operation_id), mapping={**fields, "updated_at": _now().isoformat()}
+        )

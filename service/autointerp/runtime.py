@@ -1,0 +1,32 @@
+"""The objects a process builds at startup and hands to routes and tasks (nothing at import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from autointerp.config import Settings
+from autointerp.ops.store import OperationStore
+from autointerp.subjects.catalog import builtin_sources
+from autointerp.subjects.loading import ModelLoader
+
+
+@dataclass
+class Runtime:
+    """Shared resources of one API or worker process."""
+
+    settings: Settings
+    redis: Redis
+    operations: OperationStore
+    models: ModelLoader
+
+
+def build_runtime(settings: Settings, redis: Redis) -> Runtime:
+    """Wire the adapters for one process."""
+    return Runtime(
+        settings=settings,
+        redis=redis,
+        operations=OperationStore(redis, settings.queue_prefix, settings.operation_ttl_s),
+        models=ModelLoader(builtin_sources(), settings.data_dir / "models"),
+    )

@@ -1,0 +1,1 @@
+"""Wire types: pydantic models of requests, results and operations (the HTTP contract)."""

@@ -1,0 +1,56 @@
+"""Long-running operations: what a submit returns and what polling shows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from autointerp.schemas.common import Problem, WireModel
+from autointerp.schemas.tokenization import TokenizationResult
+
+
+class OperationKind(StrEnum):
+    """What an operation computes."""
+
+    tokenization = "tokenization"
+
+
+class OperationState(StrEnum):
+    """Where an operation is in its life."""
+
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+    cancelled = "cancelled"
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the operation will not change any more (unless resubmitted)."""
+        return self in (OperationState.succeeded, OperationState.failed, OperationState.cancelled)
+
+
+# Becomes a union discriminated by `kind` as capabilities are added.
+OperationResult = TokenizationResult
+
+
+class Progress(WireModel):
+    """How far a running operation has come."""
+
+    fraction: float = Field(ge=0.0, le=1.0)
+    message: str = ""
+
+
+class Operation(WireModel):
+    """An asynchronous operation; its id is the hash of its canonical request."""
+
+    id: str
+    kind: OperationKind
+    state: OperationState
+    progress: Progress
+    created_at: datetime
+    updated_at: datetime
+    result: OperationResult | None = None
+    error: Problem | None = Field(default=None, description="Why the operation failed.")

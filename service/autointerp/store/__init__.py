@@ -1,0 +1,1 @@
+"""Redis adapter: connections, the embedded server, and keys for everything we keep."""

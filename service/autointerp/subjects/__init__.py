@@ -1,0 +1,1 @@
+"""Subject models: the transformers whose MLP neurons we record (torch lives here)."""

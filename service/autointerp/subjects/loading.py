@@ -1,0 +1,137 @@
+"""Loading subject models and tokenizers, with a converted cache for GGUF files.
+
+GGUF weights are de-quantized on every load (~15 s for SmolLM2-135M); we convert them once to a
+safetensors folder under the data directory, after which a load takes well under a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import torch
+from transformers import (
+    AutoModel,
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    GPT2Config,
+    GPT2LMHeadModel,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
+
+from autointerp.interp.errors import InvalidRequest
+from autointerp.subjects.catalog import ModelSource
+
+log = logging.getLogger(__name__)
+
+
+class ModelLoader:
+    """Loads tokenizers and models by source, keeping each loaded once per process."""
+
+    def __init__(
+        self,
+        sources: dict[str, ModelSource],
+        cache_dir: Path,
+        local_files_only: bool = True,
+    ) -> None:
+        self.sources = sources
+        self.cache_dir = cache_dir
+        self.local_files_only = local_files_only
+        self._tokenizers: dict[str, PreTrainedTokenizerBase] = {}
+        self._models: dict[str, PreTrainedModel] = {}
+        self._lock = threading.RLock()  # re-entrant: tiny-gpt2 borrows another model's tokenizer
+
+    def source(self, name: str) -> ModelSource:
+        """The source of a named model, or a 404-class error listing the known names."""
+        try:
+            return self.sources[name]
+        except KeyError:
+            known = ", ".join(sorted(self.sources))
+            raise InvalidRequest(
+                f"unknown model {name!r}; known models: {known}", allowed=sorted(self.sources)
+            ) from None
+
+    def tokenizer(self, name: str) -> PreTrainedTokenizerBase:
+        """The tokenizer of a named model (loaded once)."""
+        source = self.source(name)
+        with self._lock:
+            if name not in self._tokenizers:
+                self._tokenizers[name] = self._load_tokenizer(source)
+            return self._tokenizers[name]
+
+    def model(self, name: str) -> PreTrainedModel:
+        """The named model in eval mode (loaded once)."""
+        source = self.source(name)
+        with self._lock:
+            if name not in self._models:
+                model = self._load_model(source)
+                model.eval()
+                self._models[name] = model
+            return self._models[name]
+
+    # -- per source kind -------------------------------------------------------------------
+
+    def _load_tokenizer(self, source: ModelSource) -> PreTrainedTokenizerBase:
+        if source.kind == "random-gpt2":
+            return self.tokenizer(source.location)
+        folder, extra = self._pretrained_args(source)
+        return AutoTokenizer.from_pretrained(folder, **extra)
+
+    def _load_model(self, source: ModelSource) -> PreTrainedModel:
+        if source.kind == "random-gpt2":
+            return _tiny_random_gpt2(vocab_size=len(self._load_tokenizer(source)))
+        folder, extra = self._pretrained_args(source)
+        auto = AutoModelForCausalLM if source.causal else AutoModel
+        return auto.from_pretrained(folder, **extra)
+
+    def _pretrained_args(self, source: ModelSource) -> tuple[str, dict[str, Any]]:
+        if source.kind == "gguf":
+            return str(self._converted_gguf(source)), {}
+        if source.kind == "hub":
+            return source.location, {
+                "revision": source.revision,
+                "local_files_only": self.local_files_only,
+            }
+        return source.location, {"local_files_only": True}
+
+    def _converted_gguf(self, source: ModelSource) -> Path:
+        """A safetensors copy of a GGUF model, made on first use."""
+        target = self.cache_dir / "converted" / f"{source.name}-{_slug(source.revision)}"
+        if (target / "config.json").exists():
+            return target
+        gguf = Path(source.location)
+        log.info("converting GGUF to safetensors (once)", extra={"model": source.name})
+        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        quantized = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        config = quantized.config
+        # A de-quantized model is a plain float model; drop the marker so it can be saved.
+        if hasattr(config, "quantization_config"):
+            del config.quantization_config
+        plain = AutoModelForCausalLM.from_config(config)
+        plain.load_state_dict(quantized.state_dict())
+        partial = target.with_name(target.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        plain.save_pretrained(partial)
+        tokenizer.save_pretrained(partial)
+        partial.rename(target)  # atomic: a crash mid-save never leaves a half cache
+        return target
+
+
+def _tiny_random_gpt2(vocab_size: int) -> PreTrainedModel:
+    config = GPT2Config(
+        vocab_size=vocab_size, n_layer=2, n_embd=64, n_head=2, n_inner=256, n_positions=512
+    )
+    generator_state = torch.random.get_rng_state()
+    torch.manual_seed(0)
+    try:
+        return GPT2LMHeadModel(config)
+    finally:
+        torch.random.set_rng_state(generator_state)
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-._" else "_" for c in text)

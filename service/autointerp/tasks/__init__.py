@@ -1,0 +1,1 @@
+"""Operation handlers and the taskiq plumbing that runs them on workers."""

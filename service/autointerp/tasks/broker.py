@@ -1,0 +1,71 @@
+"""taskiq on Redis streams: one stream per queue, acknowledged after the task finishes, so a
+message whose worker died is re-delivered to another worker after `redelivery_idle_s`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+from taskiq import AsyncBroker, AsyncTaskiqDecoratedTask
+from taskiq.api import run_receiver_task
+from taskiq_redis import RedisStreamBroker
+
+from autointerp.runtime import Runtime
+from autointerp.tasks.base import Queue
+from autointerp.tasks.execution import execute_operation
+
+TASK_NAME = "autointerp.execute_operation"
+# How many operations one worker runs at once, per queue: model work is memory- and CPU-bound.
+CONCURRENCY = {Queue.model: 1, Queue.llm: 16}
+
+
+class Brokers:
+    """A stream broker per queue, each with the one task that executes operations."""
+
+    def __init__(self, redis_url: str, runtime: Runtime) -> None:
+        prefix = runtime.settings.queue_prefix
+        self.brokers: dict[Queue, AsyncBroker] = {}
+        self.tasks: dict[Queue, AsyncTaskiqDecoratedTask[[str], None]] = {}
+        for queue in Queue:
+            broker = RedisStreamBroker(
+                redis_url,
+                queue_name=f"{prefix}:queue:{queue.value}",
+                consumer_group_name=f"{prefix}-workers",
+                # "0", not "$": a group created after messages were queued still sees them.
+                consumer_id="0",
+                maxlen=100_000,
+                idle_timeout=runtime.settings.redelivery_idle_s * 1000,
+                unacknowledged_lock_timeout=30,
+            )
+
+            async def execute(operation_id: str) -> None:
+                await execute_operation(operation_id, runtime)
+
+            self.tasks[queue] = broker.register_task(execute, task_name=TASK_NAME)
+            self.brokers[queue] = broker
+
+    async def startup(self) -> None:
+        """Open connection pools and declare the consumer groups."""
+        for broker in self.brokers.values():
+            await broker.startup()
+
+    async def shutdown(self) -> None:
+        """Close connection pools."""
+        for broker in self.brokers.values():
+            await broker.shutdown()
+
+    async def enqueue(self, queue: Queue, operation_id: str) -> None:
+        """Put an operation on its queue."""
+        await self.tasks[queue].kiq(operation_id)
+
+    def start_receivers(self, queues: Iterable[Queue]) -> list[asyncio.Task[None]]:
+        """Consume the given queues in this process's event loop until cancelled."""
+        return [
+            asyncio.create_task(
+                run_receiver_task(
+                    self.brokers[queue], max_async_tasks=CONCURRENCY[queue], run_startup=False
+                ),
+                name=f"receiver-{queue.value}",
+            )
+            for queue in queues
+        ]

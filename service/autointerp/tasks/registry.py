@@ -1,0 +1,13 @@
+"""Every operation kind's handler, looked up by kind (one registry, no if/elif chains)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autointerp.schemas.operations import OperationKind
+from autointerp.tasks.base import OperationHandler
+from autointerp.tasks.tokenization import TOKENIZATION
+
+HANDLERS: dict[OperationKind, OperationHandler[Any, Any]] = {
+    handler.kind: handler for handler in (TOKENIZATION,)
+}
