@@ -8,7 +8,7 @@ import pytest
 from autointerp.api.app import create_app
 from autointerp.config import Settings
 from autointerp.store.embedded import EmbeddedRedis
-from tests.conftest import running_app, free_port
+from tests.conftest import free_port, running_app
 
 PROBLEM = "application/problem+json"
 
