@@ -55,16 +55,22 @@ def clean_redis(redis_url: str) -> str:
     return redis_url
 
 
+REPO = Path(__file__).resolve().parent.parent
+
+
 @pytest.fixture(scope="session")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One data directory for the session, so a model converted once serves every test."""
-    shared = os.environ.get("AUTOINTERP_TEST_DATA_DIR")
-    return Path(shared) if shared else tmp_path_factory.mktemp("data")
+def data_dir() -> Path:
+    """The repository's data directory (git-ignored): a model converted once serves every
+    test run, and scripts/setup.sh has fetched the built-in corpora into it."""
+    return Path(os.environ.get("AUTOINTERP_TEST_DATA_DIR", REPO / ".autointerp"))
 
 
 @pytest.fixture
-def settings(clean_redis: str, data_dir: Path) -> Settings:
-    return Settings(redis_url=clean_redis, data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+def settings(clean_redis: str, data_dir: Path, tmp_path: Path) -> Settings:
+    corpora = tmp_path / "corpora"
+    corpora.mkdir()
+    (corpora / "brown").symlink_to(data_dir / "corpora" / "brown")
+    return Settings(redis_url=clean_redis, data_dir=data_dir, corpora_dir=corpora, _env_file=None)  # type: ignore[call-arg]
 
 
 @asynccontextmanager

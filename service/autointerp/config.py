@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=Path(".autointerp"), description="Embedded Redis data, converted model weights."
     )
+    corpora_dir: Path | None = Field(
+        default=None,
+        description="Corpus files scans may read (default: <data_dir>/corpora; built-ins here).",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     in_process_worker: bool = Field(

@@ -8,7 +8,9 @@ from redis.asyncio import Redis
 
 from autointerp.config import Settings
 from autointerp.ops.store import OperationStore
+from autointerp.store.records import RecordStore
 from autointerp.subjects.catalog import builtin_sources
+from autointerp.subjects.corpora import Corpora
 from autointerp.subjects.loading import ModelLoader
 
 
@@ -20,6 +22,8 @@ class Runtime:
     redis: Redis
     operations: OperationStore
     models: ModelLoader
+    corpora: Corpora
+    records: RecordStore
 
 
 def build_runtime(settings: Settings, redis: Redis) -> Runtime:
@@ -29,4 +33,6 @@ def build_runtime(settings: Settings, redis: Redis) -> Runtime:
         redis=redis,
         operations=OperationStore(redis, settings.queue_prefix, settings.operation_ttl_s),
         models=ModelLoader(builtin_sources(), settings.data_dir / "models"),
+        corpora=Corpora(settings.corpora_dir or settings.data_dir / "corpora"),
+        records=RecordStore(redis, settings.queue_prefix),
     )

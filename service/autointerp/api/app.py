@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry
 
 from autointerp import __version__
 from autointerp.api.problems import install_problem_handlers
-from autointerp.api.routes import health, operations, tokenizations
+from autointerp.api.routes import health, models, operations, submissions
 from autointerp.config import Settings
 from autointerp.observability import HttpMetrics, RequestContextMiddleware
 from autointerp.runtime import build_runtime
@@ -67,6 +67,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.metrics_registry = CollectorRegistry()
     app.add_middleware(RequestContextMiddleware, metrics=HttpMetrics(app.state.metrics_registry))
     install_problem_handlers(app)
-    for router in (health.router, operations.router, tokenizations.router):
+    for router in (health.router, operations.router, submissions.router, models.router):
         app.include_router(router)
     return app

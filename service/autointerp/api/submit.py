@@ -1,10 +1,12 @@
-"""The shared answer of every submit route."""
+"""Submit routes: every `POST /v1/<resource>` validates, submits and answers the same way."""
 
-from __future__ import annotations
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
 
-from fastapi import Response
-
-from autointerp.schemas.operations import Operation, OperationState
+from autointerp.api.deps import BrokersDep, RuntimeDep
+from autointerp.api.problems import PROBLEM_RESPONSES
+from autointerp.ops.submission import submit_operation
+from autointerp.schemas.operations import Operation, OperationKind, OperationState
 
 
 def accepted(operation: Operation, response: Response) -> Operation:
@@ -13,3 +15,36 @@ def accepted(operation: Operation, response: Response) -> Operation:
     if operation.state is OperationState.succeeded:
         response.status_code = 200
     return operation
+
+
+def add_submit_route(
+    router: APIRouter,
+    path: str,
+    kind: OperationKind,
+    request_model: type[BaseModel],
+    operation_id: str,
+    description: str,
+) -> None:
+    """Register `POST path` that submits `request_model` bodies as `kind` operations."""
+
+    async def submit(
+        body: BaseModel, runtime: RuntimeDep, brokers: BrokersDep, response: Response
+    ) -> Operation:
+        operation, _ = await submit_operation(kind, body, runtime, brokers)
+        return accepted(operation, response)
+
+    # FastAPI reads the body type from the annotation; give it the concrete model.
+    submit.__annotations__["body"] = request_model
+    router.add_api_route(
+        path,
+        submit,
+        methods=["POST"],
+        operation_id=operation_id,
+        description=description,
+        status_code=202,
+        response_model=Operation,
+        responses={
+            200: {"model": Operation, "description": "An identical request already finished."},
+            **PROBLEM_RESPONSES,
+        },
+    )

@@ -15,7 +15,7 @@ from autointerp.tasks.broker import Brokers
 from autointerp.tasks.registry import HANDLERS
 
 # Part of every operation id: bump when a kind's results would change for the same request.
-HANDLER_VERSIONS: dict[OperationKind, int] = {OperationKind.tokenization: 1}
+HANDLER_VERSIONS: dict[OperationKind, int] = {kind: 1 for kind in OperationKind}
 
 
 async def submit_operation(

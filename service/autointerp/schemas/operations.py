@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
+from autointerp.schemas.activations import ActivationsResult, ScanResult
 from autointerp.schemas.common import Problem, WireModel
 from autointerp.schemas.tokenization import TokenizationResult
 
@@ -15,6 +17,8 @@ class OperationKind(StrEnum):
     """What an operation computes."""
 
     tokenization = "tokenization"
+    activations = "activations"
+    scan = "scan"
 
 
 class OperationState(StrEnum):
@@ -32,8 +36,9 @@ class OperationState(StrEnum):
         return self in (OperationState.succeeded, OperationState.failed, OperationState.cancelled)
 
 
-# Becomes a union discriminated by `kind` as capabilities are added.
-OperationResult = TokenizationResult
+OperationResult = Annotated[
+    TokenizationResult | ActivationsResult | ScanResult, Field(discriminator="kind")
+]
 
 
 class Progress(WireModel):

@@ -14,11 +14,13 @@ from typing import Any
 
 import torch
 from transformers import (
+    AutoConfig,
     AutoModel,
     AutoModelForCausalLM,
     AutoTokenizer,
     GPT2Config,
     GPT2LMHeadModel,
+    PretrainedConfig,
     PreTrainedModel,
     PreTrainedTokenizerBase,
 )
@@ -43,6 +45,7 @@ class ModelLoader:
         self.local_files_only = local_files_only
         self._tokenizers: dict[str, PreTrainedTokenizerBase] = {}
         self._models: dict[str, PreTrainedModel] = {}
+        self._configs: dict[str, PretrainedConfig] = {}
         self._lock = threading.RLock()  # re-entrant: tiny-gpt2 borrows another model's tokenizer
 
     def source(self, name: str) -> ModelSource:
@@ -63,6 +66,14 @@ class ModelLoader:
                 self._tokenizers[name] = self._load_tokenizer(source)
             return self._tokenizers[name]
 
+    def config(self, name: str) -> PretrainedConfig:
+        """The named model's configuration, without loading its weights."""
+        source = self.source(name)
+        with self._lock:
+            if name not in self._configs:
+                self._configs[name] = self._load_config(source)
+            return self._configs[name]
+
     def model(self, name: str) -> PreTrainedModel:
         """The named model in eval mode (loaded once)."""
         source = self.source(name)
@@ -81,9 +92,18 @@ class ModelLoader:
         folder, extra = self._pretrained_args(source)
         return AutoTokenizer.from_pretrained(folder, **extra)
 
+    def _load_config(self, source: ModelSource) -> PretrainedConfig:
+        if source.kind == "random-gpt2":
+            return self.model(source.name).config
+        if source.kind == "gguf" and not self._converted_path(source).exists():
+            gguf = Path(source.location)
+            return AutoConfig.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        folder, extra = self._pretrained_args(source)
+        return AutoConfig.from_pretrained(folder, **extra)
+
     def _load_model(self, source: ModelSource) -> PreTrainedModel:
         if source.kind == "random-gpt2":
-            return _tiny_random_gpt2(vocab_size=len(self._load_tokenizer(source)))
+            return _tiny_random_gpt2(self._load_tokenizer(source))
         folder, extra = self._pretrained_args(source)
         auto = AutoModelForCausalLM if source.causal else AutoModel
         return auto.from_pretrained(folder, **extra)
@@ -98,9 +118,12 @@ class ModelLoader:
             }
         return source.location, {"local_files_only": True}
 
+    def _converted_path(self, source: ModelSource) -> Path:
+        return self.cache_dir / "converted" / f"{source.name}-{_slug(source.revision)}"
+
     def _converted_gguf(self, source: ModelSource) -> Path:
         """A safetensors copy of a GGUF model, made on first use."""
-        target = self.cache_dir / "converted" / f"{source.name}-{_slug(source.revision)}"
+        target = self._converted_path(source)
         if (target / "config.json").exists():
             return target
         gguf = Path(source.location)
@@ -121,10 +144,11 @@ class ModelLoader:
         return target
 
 
-def _tiny_random_gpt2(vocab_size: int) -> PreTrainedModel:
+def _tiny_random_gpt2(tokenizer: PreTrainedTokenizerBase) -> PreTrainedModel:
     config = GPT2Config(
-        vocab_size=vocab_size, n_layer=2, n_embd=64, n_head=2, n_inner=256, n_positions=512
-    )
+        vocab_size=len(tokenizer), n_layer=2, n_embd=64, n_head=2, n_inner=256, n_positions=512,
+        bos_token_id=tokenizer.cls_token_id, eos_token_id=tokenizer.sep_token_id,
+    )  # fmt: skip
     generator_state = torch.random.get_rng_state()
     torch.manual_seed(0)
     try:

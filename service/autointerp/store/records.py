@@ -1,0 +1,135 @@
+"""Neuron records in Redis, compactly: per neuron one binary blob of excerpt ids (int32),
+their activations (float16) and the moments (float64); excerpt tokens once per scan (int32).
+
+Keys, under `{prefix}:v1:scan:{scan_id}`: `:meta` (JSON), `:excerpts` (hash id -> tokens),
+`:layer:{layer}` (hash neuron -> blob). `{prefix}:v1:model:{model}:scan` names a model's
+latest scan, which the neuron-centred reads use by default. Records stay until deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from redis.asyncio import Redis
+
+from autointerp.interp.records import ActivationStats
+
+_STATS_FIELDS = 7  # count, mean, variance, skewness, kurtosis, max, min
+
+
+@dataclass(frozen=True)
+class ScanMeta:
+    """What a stored scan holds and how its blobs are shaped."""
+
+    scan_id: str
+    model: str
+    model_revision: str
+    layers: list[int]
+    neurons_per_layer: int
+    excerpt_tokens: int
+    top_k: int
+    random_k: int
+    excerpts: int
+    tokens: int
+
+    @property
+    def slots(self) -> int:
+        """Excerpts per neuron blob: top, bottom, random."""
+        return 2 * self.top_k + self.random_k
+
+
+@dataclass(frozen=True)
+class StoredNeuron:
+    """A decoded neuron blob: excerpt ids (-1 = empty slot) and activations per slot."""
+
+    excerpt_ids: np.ndarray  # (slots,) int32
+    activations: np.ndarray  # (slots, excerpt_tokens) float16
+    stats: ActivationStats
+
+
+def encode_neuron(
+    excerpt_ids: np.ndarray, activations: np.ndarray, stats: ActivationStats
+) -> bytes:
+    """One neuron's blob."""
+    values = [stats.count, stats.mean, stats.variance, stats.skewness, stats.kurtosis,
+              stats.max, stats.min]  # fmt: skip
+    stats_array = np.array([math.nan if v is None else v for v in values], dtype=np.float64)
+    return (
+        excerpt_ids.astype(np.int32).tobytes()
+        + activations.astype(np.float16).tobytes()
+        + stats_array.tobytes()
+    )
+
+
+def decode_neuron(blob: bytes, meta: ScanMeta) -> StoredNeuron:
+    """Inverse of encode_neuron."""
+    slots, tokens = meta.slots, meta.excerpt_tokens
+    ids = np.frombuffer(blob, dtype=np.int32, count=slots)
+    offset = 4 * slots
+    acts = np.frombuffer(blob, dtype=np.float16, count=slots * tokens, offset=offset)
+    offset += 2 * slots * tokens
+    raw = np.frombuffer(blob, dtype=np.float64, count=_STATS_FIELDS, offset=offset)
+
+    def optional(value: float) -> float | None:
+        return None if math.isnan(value) else float(value)
+
+    stats = ActivationStats(
+        count=int(raw[0]), mean=float(raw[1]), variance=float(raw[2]),
+        skewness=optional(raw[3]), kurtosis=optional(raw[4]), max=float(raw[5]),
+        min=float(raw[6]),
+    )  # fmt: skip
+    return StoredNeuron(ids, acts.reshape(slots, tokens), stats)
+
+
+class RecordStore:
+    """Reads and writes scans."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self.redis = redis
+        self.prefix = prefix
+
+    def _key(self, scan_id: str, suffix: str) -> str:
+        return f"{self.prefix}:v1:scan:{scan_id}:{suffix}"
+
+    def _latest_key(self, model: str) -> str:
+        return f"{self.prefix}:v1:model:{model}:scan"
+
+    async def write_layer(self, scan_id: str, layer: int, blobs: dict[int, bytes]) -> None:
+        """Store every neuron blob of one layer."""
+        await self.redis.hset(self._key(scan_id, f"layer:{layer}"), mapping=blobs)  # type: ignore[arg-type]
+
+    async def write_excerpts(self, scan_id: str, excerpts: dict[int, np.ndarray]) -> None:
+        """Store the token ids of every excerpt some record holds."""
+        if excerpts:
+            mapping = {i: ids.astype(np.int32).tobytes() for i, ids in excerpts.items()}
+            await self.redis.hset(self._key(scan_id, "excerpts"), mapping=mapping)  # type: ignore[arg-type]
+
+    async def finish(self, meta: ScanMeta) -> None:
+        """Publish the scan: written last, so a reader never sees half a scan."""
+        await self.redis.set(self._key(meta.scan_id, "meta"), json.dumps(meta.__dict__))
+        await self.redis.set(self._latest_key(meta.model), meta.scan_id)
+
+    async def meta(self, scan_id: str) -> ScanMeta | None:
+        """A finished scan's description."""
+        raw = await self.redis.get(self._key(scan_id, "meta"))
+        return ScanMeta(**json.loads(raw)) if raw is not None else None
+
+    async def latest_scan(self, model: str) -> str | None:
+        """The id of the model's most recent finished scan."""
+        raw = await self.redis.get(self._latest_key(model))
+        return raw.decode() if raw is not None else None
+
+    async def neuron(self, meta: ScanMeta, layer: int, index: int) -> StoredNeuron | None:
+        """One neuron's record."""
+        blob = await self.redis.hget(self._key(meta.scan_id, f"layer:{layer}"), str(index))
+        return decode_neuron(blob, meta) if blob is not None else None
+
+    async def excerpt_tokens(self, scan_id: str, ids: list[int]) -> dict[int, np.ndarray]:
+        """Token ids of the given excerpts."""
+        if not ids:
+            return {}
+        values = await self.redis.hmget(self._key(scan_id, "excerpts"), [str(i) for i in ids])
+        return {i: np.frombuffer(v, dtype=np.int32) for i, v in zip(ids, values, strict=True) if v}

@@ -1,0 +1,178 @@
+"""Where each architecture's MLP neurons are, and recording them with forward hooks.
+
+A neuron's activation is the MLP's hidden unit after the non-linearity, i.e. the input of the
+MLP's output projection (METHOD.md). One mechanism serves every architecture: a forward
+pre-hook on that projection. Recording stops the forward pass right after the last layer
+needed (by raising from its hook), and runs the transformer body, never the LM head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from transformers import PretrainedConfig, PreTrainedModel
+
+from autointerp.interp.errors import InvalidRequest
+
+
+@dataclass(frozen=True)
+class MlpLayout:
+    """Where one architecture keeps its blocks and each block's MLP output projection."""
+
+    body: str
+    """Attribute path of the transformer body (the model without its head)."""
+    blocks: str
+    """Attribute path, from the body, of the list of blocks."""
+    projection: str
+    """Attribute path, from a block, of the MLP's output projection."""
+    gated: bool
+    """Gated MLPs (act(gate) * up) have signed activations; GELU ones are mostly >= 0."""
+
+
+# model_type (config.model_type) -> layout. Gated MLPs share the Llama layout.
+_LLAMA_LIKE = MlpLayout(body="model", blocks="layers", projection="mlp.down_proj", gated=True)
+LAYOUTS: dict[str, MlpLayout] = {
+    "gpt2": MlpLayout(body="transformer", blocks="h", projection="mlp.c_proj", gated=False),
+    "bert": MlpLayout(body="", blocks="encoder.layer", projection="output.dense", gated=False),
+    "gpt_neox": MlpLayout(
+        body="gpt_neox", blocks="layers", projection="mlp.dense_4h_to_h", gated=False
+    ),
+    **{
+        name: _LLAMA_LIKE
+        for name in ("llama", "qwen2", "qwen3", "mistral", "gemma", "gemma2", "gemma3_text")
+    },
+}
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """A model's architecture and neuron counts, from its configuration alone."""
+
+    architecture: str
+    layers: int
+    neurons_per_layer: int
+    gated: bool
+
+    def check(self, layer: int, neurons: list[int] = ()) -> None:  # type: ignore[assignment]
+        """Raise a 4xx-class error naming the valid range of a layer or neuron."""
+        if not 0 <= layer < self.layers:
+            raise InvalidRequest(
+                f"layer {layer} out of range: model has layers 0-{self.layers - 1}"
+            )
+        for neuron in neurons:
+            if not 0 <= neuron < self.neurons_per_layer:
+                raise InvalidRequest(
+                    f"neuron {neuron} out of range: "
+                    f"layers have neurons 0-{self.neurons_per_layer - 1}"
+                )
+
+
+def layout_of(model_type: str) -> MlpLayout:
+    """The layout of a supported architecture, or an error listing the supported ones."""
+    layout = LAYOUTS.get(model_type)
+    if layout is None:
+        supported = ", ".join(sorted(LAYOUTS))
+        raise InvalidRequest(
+            f"unsupported architecture {model_type!r}; supported: {supported}",
+            allowed=sorted(LAYOUTS),
+        )
+    return layout
+
+
+def model_shape(config: PretrainedConfig) -> ModelShape:
+    """Layers and neurons per layer, read from a configuration."""
+    layout = layout_of(config.model_type)
+    if config.model_type == "gpt2":
+        layers, width = config.n_layer, config.n_inner or 4 * config.n_embd
+    else:
+        layers, width = config.num_hidden_layers, config.intermediate_size
+    return ModelShape(config.model_type, int(layers), int(width), layout.gated)
+
+
+def _get(root: nn.Module, path: str) -> nn.Module:
+    module = root
+    for part in filter(None, path.split(".")):
+        module = getattr(module, part)
+    return module
+
+
+class StopForward(Exception):
+    """Raised by the last hook needed: the rest of the network would be wasted work."""
+
+
+@dataclass(frozen=True)
+class MlpNeurons:
+    """The MLP neurons of one loaded model."""
+
+    model: PreTrainedModel
+    layout: MlpLayout
+
+    @classmethod
+    def of(cls, model: PreTrainedModel) -> MlpNeurons:
+        """Find the neurons of a supported architecture, or say which are supported."""
+        layout = layout_of(model.config.model_type)
+        # A bare encoder (BertModel) is its own body; a head model wraps it.
+        if layout.body and not hasattr(model, layout.body.split(".")[0]):
+            layout = MlpLayout("", layout.blocks, layout.projection, layout.gated)
+        return cls(model, layout)
+
+    @property
+    def body(self) -> nn.Module:
+        """The transformer without its head."""
+        return _get(self.model, self.layout.body)
+
+    @property
+    def blocks(self) -> nn.ModuleList:
+        """The transformer blocks."""
+        blocks = _get(self.body, self.layout.blocks)
+        assert isinstance(blocks, nn.ModuleList)
+        return blocks
+
+    def projection(self, layer: int) -> nn.Module:
+        """The MLP output projection of one layer."""
+        return _get(self.blocks[layer], self.layout.projection)
+
+    @property
+    def shape(self) -> ModelShape:
+        """Layers and neurons per layer."""
+        return model_shape(self.model.config)
+
+    @contextmanager
+    def recording(
+        self, layers: list[int], sink: Callable[[int, torch.Tensor], None]
+    ) -> Iterator[None]:
+        """While active, each forward pass calls `sink(layer, activations[batch, tokens,
+        neurons])` for the given layers, then stops after the last of them."""
+        last = max(layers)
+        handles = []
+        for layer in layers:
+
+            def hook(_: nn.Module, args: tuple[torch.Tensor, ...], layer: int = layer) -> None:
+                sink(layer, args[0])
+                if layer == last:
+                    raise StopForward
+
+            handles.append(self.projection(layer).register_forward_pre_hook(hook))
+        try:
+            yield
+        finally:
+            for handle in handles:
+                handle.remove()
+
+    def run(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> None:
+        """A forward pass of the body alone (no LM head); hooks see the activations."""
+        try:
+            self.body(input_ids=input_ids, attention_mask=attention_mask, use_cache=False)
+        except StopForward:
+            pass
+
+    def record_layer(self, input_ids: torch.Tensor, layer: int) -> torch.Tensor:
+        """Activations (batch, tokens, neurons) of one layer for unpadded input ids."""
+        captured: dict[int, torch.Tensor] = {}
+        with torch.inference_mode(), self.recording([layer], captured.__setitem__):
+            self.run(input_ids, torch.ones_like(input_ids))
+        return captured[layer]

@@ -1,0 +1,155 @@
+"""Recording activations: for given texts, and the corpus scan that builds neuron records."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import torch
+
+from autointerp.interp.records import ActivationStats
+from autointerp.runtime import Runtime
+from autointerp.schemas.activations import (
+    ActivationsRequest,
+    ActivationsResult,
+    ScanRequest,
+    ScanResult,
+    TextActivations,
+)
+from autointerp.schemas.operations import OperationKind
+from autointerp.store.records import ScanMeta, encode_neuron
+from autointerp.subjects.accumulate import LayerAccumulator
+from autointerp.subjects.neurons import MlpNeurons, model_shape
+from autointerp.subjects.scan import ScanOutput, ScanSettings, scan_corpus
+from autointerp.tasks.base import OperationContext, OperationHandler, Queue
+
+
+def _activations_identity(request: ActivationsRequest, runtime: Runtime) -> dict[str, Any]:
+    model_shape(runtime.models.config(request.model)).check(request.layer, request.neurons)
+    return {"model_revision": runtime.models.source(request.model).revision}
+
+
+def _record_texts(request: ActivationsRequest, runtime: Runtime) -> ActivationsResult:
+    model = runtime.models.model(request.model)
+    tokenizer = runtime.models.tokenizer(request.model)
+    neurons = MlpNeurons.of(model)
+    index = torch.tensor(request.neurons)
+    texts = []
+    for text in request.texts:
+        encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        layer = neurons.record_layer(torch.tensor([encoded["input_ids"]]), request.layer)
+        offsets = [(int(s), int(e)) for s, e in encoded["offset_mapping"]]
+        texts.append(
+            TextActivations(
+                token_ids=encoded["input_ids"],
+                tokens=[text[s:e] for s, e in offsets],
+                offsets=offsets,
+                activations=layer[0][:, index].float().tolist(),
+            )
+        )
+    return ActivationsResult(
+        model=request.model,
+        model_revision=runtime.models.source(request.model).revision,
+        layer=request.layer,
+        neurons=request.neurons,
+        texts=texts,
+    )
+
+
+async def _run_activations(
+    request: ActivationsRequest, context: OperationContext
+) -> ActivationsResult:
+    return await asyncio.to_thread(_record_texts, request, context.runtime)
+
+
+ACTIVATIONS = OperationHandler(
+    kind=OperationKind.activations,
+    queue=Queue.model,
+    request_model=ActivationsRequest,
+    identity=_activations_identity,
+    run=_run_activations,
+)
+
+
+def _scan_layers(request: ScanRequest, runtime: Runtime) -> list[int]:
+    shape = model_shape(runtime.models.config(request.model))
+    layers = sorted(set(request.layers)) if request.layers else list(range(shape.layers))
+    for layer in layers:
+        shape.check(layer)
+    return layers
+
+
+def _scan_identity(request: ScanRequest, runtime: Runtime) -> dict[str, Any]:
+    _scan_layers(request, runtime)
+    return {
+        "model_revision": runtime.models.source(request.model).revision,
+        "corpus": runtime.corpora.identity(request.corpus),
+    }
+
+
+def _layer_blobs(acc: LayerAccumulator) -> dict[int, bytes]:
+    ids = torch.cat([acc.top.excerpt_ids, acc.bottom.excerpt_ids, acc.random.excerpt_ids]).numpy()
+    acts = torch.cat([acc.top.activations, acc.bottom.activations, acc.random.activations])
+    acts_np = acts.numpy()
+    sums = acc.power_sums.numpy()
+    blobs = {}
+    for neuron in range(ids.shape[1]):
+        stats = ActivationStats.from_power_sums(
+            acc.count, *(float(s) for s in sums[:, neuron]),
+            maximum=float(acc.maximum[neuron]), minimum=float(acc.minimum[neuron]),
+        )  # fmt: skip
+        blobs[neuron] = encode_neuron(ids[:, neuron], acts_np[:, neuron], stats)
+    return blobs
+
+
+async def _run_scan(request: ScanRequest, context: OperationContext) -> ScanResult:
+    runtime = context.runtime
+    layers = _scan_layers(request, runtime)
+    settings = ScanSettings(
+        layers=layers, excerpt_tokens=request.excerpt_tokens, top_k=request.top_k,
+        random_k=request.random_k, max_tokens=request.max_tokens,
+        batch_size=request.batch_size, seed=request.seed,
+    )  # fmt: skip
+    loop = asyncio.get_running_loop()
+
+    def progress(output: ScanOutput) -> None:
+        fraction = 0.95 * output.tokens / request.max_tokens
+        message = f"{output.tokens} tokens in {output.excerpts} excerpts"
+        asyncio.run_coroutine_threadsafe(context.report_progress(fraction, message), loop)
+
+    def scan() -> ScanOutput:
+        neurons = MlpNeurons.of(runtime.models.model(request.model))
+        tokenizer = runtime.models.tokenizer(request.model)
+        return scan_corpus(
+            neurons, tokenizer, runtime.corpora.texts(request.corpus), settings, progress
+        )
+
+    output = await asyncio.to_thread(scan)
+    await context.report_progress(0.95, "storing records")
+    scan_id = context.operation_id  # content-addressed already: request, model, corpus
+    store = runtime.records
+    for layer, acc in output.layers.items():
+        await store.write_layer(scan_id, layer, await asyncio.to_thread(_layer_blobs, acc))
+    await store.write_excerpts(scan_id, output.excerpt_token_ids)
+    shape = model_shape(runtime.models.config(request.model))
+    meta = ScanMeta(
+        scan_id=scan_id, model=request.model,
+        model_revision=runtime.models.source(request.model).revision, layers=layers,
+        neurons_per_layer=shape.neurons_per_layer, excerpt_tokens=request.excerpt_tokens,
+        top_k=request.top_k, random_k=request.random_k, excerpts=output.excerpts,
+        tokens=output.tokens,
+    )  # fmt: skip
+    await store.finish(meta)
+    return ScanResult(
+        scan_id=scan_id, model=meta.model, model_revision=meta.model_revision, layers=layers,
+        neurons_per_layer=meta.neurons_per_layer, excerpts=meta.excerpts, tokens=meta.tokens,
+    )  # fmt: skip
+
+
+SCAN = OperationHandler(
+    kind=OperationKind.scan,
+    queue=Queue.model,
+    request_model=ScanRequest,
+    identity=_scan_identity,
+    run=_run_scan,
+)

@@ -1,0 +1,139 @@
+"""Recording on real weights: our hooks against a plain forward hook, and scans against
+brute force over the same corpus."""
+
+import numpy as np
+import pytest
+import torch
+
+from autointerp.schemas.activations import BuiltinCorpus
+from autointerp.subjects.catalog import builtin_sources
+from autointerp.subjects.corpora import Corpora
+from autointerp.subjects.loading import ModelLoader
+from autointerp.subjects.neurons import MlpNeurons
+from autointerp.subjects.scan import ScanSettings, pack_excerpts, scan_corpus
+
+pytestmark = pytest.mark.integration
+
+TEXT = "The jury said the election was conducted fairly, and 42 voters agreed."
+
+
+@pytest.fixture(scope="module")
+def loader(data_dir):
+    return ModelLoader(builtin_sources(), data_dir / "models")
+
+
+def _plain_hook_activations(model, tokenizer, module_of_layer, text):
+    """Written here, independent of the service: the input of the MLP output projection,
+    captured during the model's ordinary full forward pass (LM head included)."""
+    captured = {}
+    handle = module_of_layer.register_forward_pre_hook(
+        lambda _m, args: captured.__setitem__("a", args[0].detach().clone())
+    )
+    try:
+        ids = tokenizer(text, add_special_tokens=False, return_tensors="pt")["input_ids"]
+        with torch.no_grad():
+            model(input_ids=ids)
+    finally:
+        handle.remove()
+    return captured["a"][0]
+
+
+@pytest.mark.parametrize(
+    ("name", "projection"),
+    [
+        ("minilm-l6", lambda m, layer: m.encoder.layer[layer].output.dense),
+        ("smollm2-135m", lambda m, layer: m.model.layers[layer].mlp.down_proj),
+        ("tiny-gpt2", lambda m, layer: m.transformer.h[layer].mlp.c_proj),
+    ],
+)
+def test_recorded_activations_match_a_plain_hook(loader, name, projection):
+    model, tokenizer = loader.model(name), loader.tokenizer(name)
+    neurons = MlpNeurons.of(model)
+    ids = tokenizer(TEXT, add_special_tokens=False, return_tensors="pt")["input_ids"]
+    for layer in (0, neurons.shape.layers - 1):
+        ours = neurons.record_layer(ids, layer)[0]
+        expected = _plain_hook_activations(model, tokenizer, projection(model, layer), TEXT)
+        assert ours.shape == expected.shape == (ids.shape[1], neurons.shape.neurons_per_layer)
+        torch.testing.assert_close(ours, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_gated_activation_is_act_gate_times_up(loader):
+    """SmolLM2's neuron is act(gate) * up: recompute it from the block's own weights."""
+    model, tokenizer = loader.model("smollm2-135m"), loader.tokenizer("smollm2-135m")
+    mlp = model.model.layers[3].mlp
+    inputs = {}
+    handle = mlp.register_forward_pre_hook(lambda _m, a: inputs.__setitem__("x", a[0].clone()))
+    ids = tokenizer(TEXT, add_special_tokens=False, return_tensors="pt")["input_ids"]
+    with torch.no_grad():
+        model(input_ids=ids)
+    handle.remove()
+    x = inputs["x"]
+    expected = torch.nn.functional.silu(x @ mlp.gate_proj.weight.T) * (x @ mlp.up_proj.weight.T)
+    ours = MlpNeurons.of(model).record_layer(ids, 3)
+    torch.testing.assert_close(ours, expected, rtol=1e-4, atol=1e-5)
+
+
+def _brute_force(neurons, tokenizer, texts, settings, layer):
+    """Every excerpt's full activations for one layer, kept in memory (fine for a test)."""
+    windows = list(pack_excerpts(texts, tokenizer, settings.excerpt_tokens, settings.max_tokens))
+    per_excerpt = []
+    for window in windows:
+        per_excerpt.append(neurons.record_layer(torch.tensor([window]), layer)[0].float())
+    return windows, per_excerpt
+
+
+@pytest.mark.parametrize("name", ["minilm-l6", "smollm2-135m"])
+def test_scan_top_k_equals_brute_force(loader, data_dir, name):
+    model, tokenizer = loader.model(name), loader.tokenizer(name)
+    neurons = MlpNeurons.of(model)
+    corpus = Corpora(data_dir / "corpora")
+    texts = list(corpus.texts(BuiltinCorpus()))[:400]
+    layer = 1
+    settings = ScanSettings(
+        layers=[layer], excerpt_tokens=32, top_k=5, random_k=4, max_tokens=3000, batch_size=8
+    )
+    output = scan_corpus(neurons, tokenizer, texts, settings)
+    windows, per_excerpt = _brute_force(neurons, tokenizer, texts, settings, layer)
+    assert output.excerpts == len(windows)
+    assert output.tokens == sum(len(w) for w in windows) == 3000
+
+    maxes = torch.stack([a.max(dim=0).values for a in per_excerpt])  # (excerpts, neurons)
+    mins = torch.stack([a.min(dim=0).values for a in per_excerpt])
+    acc = output.layers[layer]
+    expected_top = maxes.topk(5, dim=0).values
+    torch.testing.assert_close(acc.top.keys, expected_top, rtol=1e-4, atol=1e-4)
+    expected_bottom = (-mins).topk(5, dim=0).values
+    torch.testing.assert_close(acc.bottom.keys, expected_bottom, rtol=1e-4, atol=1e-4)
+    # The stored per-token activations are the chosen excerpts' own (float16).
+    for neuron in (0, 7, 1000):
+        for slot in range(5):
+            excerpt = int(acc.top.excerpt_ids[slot, neuron])
+            length = len(windows[excerpt])
+            np.testing.assert_allclose(
+                acc.top.activations[slot, neuron, :length].float().numpy(),
+                per_excerpt[excerpt][:, neuron].numpy(),
+                rtol=2e-3,
+                atol=2e-3,
+            )
+            assert np.array_equal(output.excerpt_token_ids[excerpt], windows[excerpt])
+    # Random samples: distinct real excerpts per neuron, not all neurons the same sample.
+    random_ids = acc.random.excerpt_ids
+    assert (random_ids >= 0).all()
+    assert all(len(set(random_ids[:, n].tolist())) == 4 for n in range(0, 1536, 97))
+    assert not (random_ids == random_ids[:, :1]).all()
+    # Moments over every token.
+    everything = torch.cat(per_excerpt).double()
+    torch.testing.assert_close(acc.power_sums[0], everything.sum(dim=0), rtol=1e-5, atol=1e-3)
+    assert acc.count == everything.shape[0]
+
+
+def test_scan_memory_does_not_hold_every_excerpt(loader, data_dir):
+    """Held excerpt tokens are bounded by the selections, not by the corpus length."""
+    model, tokenizer = loader.model("minilm-l6"), loader.tokenizer("minilm-l6")
+    texts = Corpora(data_dir / "corpora").texts(BuiltinCorpus())
+    settings = ScanSettings(layers=[0], excerpt_tokens=16, top_k=1, random_k=0,
+                            max_tokens=16 * 600, batch_size=32)  # fmt: skip
+    output = scan_corpus(MlpNeurons.of(model), tokenizer, texts, settings)
+    assert output.excerpts == 600
+    held = set(output.excerpt_token_ids)
+    assert held == set(output.layers[0].referenced_excerpts().tolist())
