@@ -17,11 +17,13 @@ Tensor = torch.Tensor
 
 @dataclass
 class Selection:
-    """The k best excerpts per neuron by some key (higher is better)."""
+    """The k best excerpts per neuron by some key (higher is better), in no particular slot
+    order: a batch's winners overwrite only the slots of the entries they evict, so a merge
+    copies the winners' activations and nothing else."""
 
     keys: Tensor  # (k, neurons) float32, -inf where empty
     excerpt_ids: Tensor  # (k, neurons) int64, -1 where empty
-    activations: Tensor  # (k, neurons, tokens) float16: each chosen excerpt's activations
+    activations: Tensor  # (k, neurons, tokens) float16: each held excerpt's activations
 
     @classmethod
     def empty(cls, k: int, neurons: int, tokens: int) -> Selection:
@@ -34,26 +36,37 @@ class Selection:
 
     def merge(self, keys: Tensor, excerpt_ids: Tensor, activations: Tensor) -> None:
         """Merge a batch: keys (batch, neurons), excerpt_ids (batch,), activations (batch,
-        tokens, neurons). Only neurons whose selection can change are touched, so late in a
-        scan, when few excerpts beat the current k-th, a batch costs little."""
+        neurons, tokens) float16."""
         k = self.keys.shape[0]
         if k == 0:
             return
-        changed = (keys.max(dim=0).values > self.keys[-1]).nonzero().squeeze(1)
+        # Only neurons where some excerpt of the batch beats the weakest held one can change.
+        changed = (keys.max(dim=0).values > self.keys.min(dim=0).values).nonzero().squeeze(1)
         if changed.numel() == 0:
             return
-        batch = keys.shape[0]
-        all_keys = torch.cat([self.keys[:, changed], keys[:, changed]])
-        order = all_keys.topk(k, dim=0).indices  # (k, changed), sorted best first
-        self.keys[:, changed] = all_keys.gather(0, order)
-        new_ids = excerpt_ids.unsqueeze(1).expand(batch, changed.numel())
-        all_ids = torch.cat([self.excerpt_ids[:, changed], new_ids])
-        self.excerpt_ids[:, changed] = all_ids.gather(0, order)
-        new_acts = activations[:, :, changed].permute(0, 2, 1).to(torch.float16)
-        all_acts = torch.cat([self.activations[:, changed], new_acts])
-        tokens = all_acts.shape[-1]
-        self.activations[:, changed] = all_acts.gather(
-            0, order.unsqueeze(-1).expand(k, changed.numel(), tokens)
+        candidates = torch.cat([self.keys[:, changed], keys[:, changed]])  # (k + batch, C)
+        winners = torch.zeros(candidates.shape, dtype=torch.bool)
+        winners.scatter_(0, candidates.topk(k, dim=0).indices, True)
+        # Per neuron, as many held entries are evicted as batch entries win; both lists
+        # come out of nonzero() grouped by neuron in the same order, so they pair up.
+        evicted = (~winners[:k]).T.nonzero()  # (n, 2): column, slot
+        entering = winners[k:].T.nonzero()  # (n, 2): column, batch row
+        columns = changed[evicted[:, 0]]
+        slots, rows = evicted[:, 1], entering[:, 1]
+        self.keys[slots, columns] = keys[rows, columns]
+        self.excerpt_ids[slots, columns] = excerpt_ids[rows]
+        self.activations[slots, columns] = activations[rows, columns]
+
+    def ranked(self) -> Selection:
+        """The same selection with slots sorted best first (empty slots last)."""
+        order = self.keys.argsort(dim=0, descending=True, stable=True)
+        tokens = self.activations.shape[-1]
+        return Selection(
+            keys=self.keys.gather(0, order),
+            excerpt_ids=self.excerpt_ids.gather(0, order),
+            activations=self.activations.gather(
+                0, order.unsqueeze(-1).expand(*order.shape, tokens)
+            ),
         )
 
 
@@ -76,21 +89,25 @@ class LayerAccumulator:
         """Add a batch: activations (batch, tokens, neurons), mask (batch, tokens) of real
         tokens, excerpt_ids (batch,)."""
         acts = activations.float()
+        full = bool(mask.all())
         real = mask.unsqueeze(-1)
-        batch_max = acts.masked_fill(~real, -torch.inf).amax(dim=1)
-        batch_min = acts.masked_fill(~real, torch.inf).amin(dim=1)
-        self.top.merge(batch_max, excerpt_ids, acts)
-        self.bottom.merge(-batch_min, excerpt_ids, acts)
+        batch_max = (acts if full else acts.masked_fill(~real, -torch.inf)).amax(dim=1)
+        batch_min = (acts if full else acts.masked_fill(~real, torch.inf)).amin(dim=1)
+        per_neuron = acts.transpose(1, 2).to(torch.float16)  # (batch, neurons, tokens), once
+        self.top.merge(batch_max, excerpt_ids, per_neuron)
+        self.bottom.merge(-batch_min, excerpt_ids, per_neuron)
         # Independent uniform sampling per neuron: keep the k excerpts with the largest
         # random keys (a reservoir sample without replacement, for every neuron at once).
         random_keys = torch.rand(batch_max.shape, generator=self.generator)
-        self.random.merge(random_keys, excerpt_ids, acts)
-        flat = acts[mask].double()  # (real tokens, neurons)
-        powers = flat.clone()
-        for power in range(4):
-            self.power_sums[power] += powers.sum(dim=0)
-            if power < 3:
-                powers *= flat
+        self.random.merge(random_keys, excerpt_ids, per_neuron)
+        flat = acts.reshape(-1, acts.shape[-1]) if full else acts[mask]
+        # Column sums as (1 x tokens) @ (tokens x neurons) products: BLAS does them several
+        # times faster than reductions. Per-batch float32 sums are exact enough; the running
+        # totals are float64.
+        ones = torch.ones((1, flat.shape[0]))
+        squares = flat.square()
+        powers = (flat, squares, squares * flat, squares.square())
+        self.power_sums += torch.cat([ones @ values for values in powers]).double()
         self.count += flat.shape[0]
         self.maximum = torch.maximum(self.maximum, batch_max.amax(dim=0))
         self.minimum = torch.minimum(self.minimum, batch_min.amin(dim=0))

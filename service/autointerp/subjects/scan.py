@@ -80,6 +80,62 @@ def _batches(windows: Iterator[list[int]], size: int) -> Iterator[list[list[int]
         yield batch
 
 
+class Scanner:
+    """Feeds batches of excerpts through the model into every layer's accumulator."""
+
+    def __init__(self, neurons: MlpNeurons, settings: ScanSettings) -> None:
+        self.neurons = neurons
+        self.settings = settings
+        generator = torch.Generator().manual_seed(settings.seed)
+        width = neurons.shape.neurons_per_layer
+        self.output = ScanOutput(
+            layers={
+                layer: LayerAccumulator(
+                    width, settings.excerpt_tokens, settings.top_k, settings.random_k, generator
+                )
+                for layer in settings.layers
+            }
+        )
+        self._batches = 0
+
+    def add_batch(self, input_ids: torch.Tensor, mask: torch.Tensor) -> None:
+        """Record one batch: input_ids (batch, excerpt_tokens), mask of real tokens."""
+        output = self.output
+        excerpt_ids = torch.arange(output.excerpts, output.excerpts + input_ids.shape[0])
+
+        def sink(layer: int, activations: torch.Tensor) -> None:
+            output.layers[layer].update(activations, mask, excerpt_ids)
+
+        with torch.inference_mode(), self.neurons.recording(self.settings.layers, sink):
+            self.neurons.run(input_ids, mask.long())
+        for row in range(input_ids.shape[0]):
+            length = int(mask[row].sum())
+            ids = input_ids[row, :length].numpy().astype(np.int32)
+            output.excerpt_token_ids[output.excerpts + row] = ids
+        output.excerpts += input_ids.shape[0]
+        output.tokens += int(mask.sum())
+        self._batches += 1
+        if self._batches % _PRUNE_EVERY == 0:
+            _forget_unheld_excerpts(output)
+
+    def finish(self) -> ScanOutput:
+        """The scan's output, holding only excerpts some selection still refers to."""
+        _forget_unheld_excerpts(self.output)
+        return self.output
+
+
+def batch_tensors(
+    batch: list[list[int]], length: int, pad: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-padded input ids and the mask of real tokens."""
+    input_ids = torch.full((len(batch), length), pad, dtype=torch.int64)
+    mask = torch.zeros_like(input_ids, dtype=torch.bool)
+    for row, window in enumerate(batch):
+        input_ids[row, : len(window)] = torch.tensor(window)
+        mask[row, : len(window)] = True
+    return input_ids, mask
+
+
 def scan_corpus(
     neurons: MlpNeurons,
     tokenizer: PreTrainedTokenizerBase,
@@ -88,43 +144,13 @@ def scan_corpus(
     on_batch: Callable[[ScanOutput], None] = lambda _: None,
 ) -> ScanOutput:
     """Run the scan; `on_batch` sees progress after each batch and may raise to stop it."""
-    generator = torch.Generator().manual_seed(settings.seed)
-    width = neurons.shape.neurons_per_layer
-    output = ScanOutput(
-        layers={
-            layer: LayerAccumulator(
-                width, settings.excerpt_tokens, settings.top_k, settings.random_k, generator
-            )
-            for layer in settings.layers
-        }
-    )
+    scanner = Scanner(neurons, settings)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     windows = pack_excerpts(texts, tokenizer, settings.excerpt_tokens, settings.max_tokens)
-    for number, batch in enumerate(_batches(windows, settings.batch_size)):
-        input_ids = torch.full((len(batch), settings.excerpt_tokens), pad, dtype=torch.int64)
-        mask = torch.zeros_like(input_ids, dtype=torch.bool)
-        for row, window in enumerate(batch):
-            input_ids[row, : len(window)] = torch.tensor(window)
-            mask[row, : len(window)] = True
-        excerpt_ids = torch.arange(output.excerpts, output.excerpts + len(batch))
-
-        def sink(
-            layer: int, activations: torch.Tensor, mask: torch.Tensor = mask,
-            excerpt_ids: torch.Tensor = excerpt_ids,
-        ) -> None:  # fmt: skip
-            output.layers[layer].update(activations, mask, excerpt_ids)
-
-        with torch.inference_mode(), neurons.recording(settings.layers, sink):
-            neurons.run(input_ids, mask.long())
-        for row, window in enumerate(batch):
-            output.excerpt_token_ids[output.excerpts + row] = np.asarray(window, dtype=np.int32)
-        output.excerpts += len(batch)
-        output.tokens += int(mask.sum())
-        if number % _PRUNE_EVERY == _PRUNE_EVERY - 1:
-            _forget_unheld_excerpts(output)
-        on_batch(output)
-    _forget_unheld_excerpts(output)
-    return output
+    for batch in _batches(windows, settings.batch_size):
+        scanner.add_batch(*batch_tensors(batch, settings.excerpt_tokens, pad))
+        on_batch(scanner.output)
+    return scanner.finish()
 
 
 def _forget_unheld_excerpts(output: ScanOutput) -> None:

@@ -88,8 +88,9 @@ def _scan_identity(request: ScanRequest, runtime: Runtime) -> dict[str, Any]:
 
 
 def _layer_blobs(acc: LayerAccumulator) -> dict[int, bytes]:
-    ids = torch.cat([acc.top.excerpt_ids, acc.bottom.excerpt_ids, acc.random.excerpt_ids]).numpy()
-    acts = torch.cat([acc.top.activations, acc.bottom.activations, acc.random.activations])
+    selections = [s.ranked() for s in (acc.top, acc.bottom, acc.random)]
+    ids = torch.cat([s.excerpt_ids for s in selections]).numpy()
+    acts = torch.cat([s.activations for s in selections])
     acts_np = acts.numpy()
     sums = acc.power_sums.numpy()
     blobs = {}
