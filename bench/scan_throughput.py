@@ -23,8 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 # glibc malloc settings that cut run-to-run noise (re-exec once with them set).
-_MALLOC = {"MALLOC_TRIM_THRESHOLD_": "-1", "MALLOC_MMAP_THRESHOLD_": "1073741824",
-           "MALLOC_TOP_PAD_": "268435456"}  # fmt: skip
+_MALLOC = {
+    "MALLOC_TRIM_THRESHOLD_": "-1",
+    "MALLOC_MMAP_THRESHOLD_": "1073741824",
+    "MALLOC_TOP_PAD_": "268435456",
+}
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -46,19 +49,13 @@ def _batches(tokenizer, data_dir: Path, count: int, size: int = 16, length: int 
     return [batch_tensors(windows[i : i + size], length, 0) for i in range(0, len(windows), size)]
 
 
-def _throughput(args: argparse.Namespace) -> None:
-    import torch
+def _variants(model, tokenizer, loader, batches) -> dict[str, Callable[[], None]]:  # noqa: ANN001
     from transformer_lens.model_bridge import TransformerBridge
 
     from autointerp.subjects.neurons import MlpNeurons
     from autointerp.subjects.scan import Scanner, ScanSettings
 
-    torch.manual_seed(0)
-    loader, model, tokenizer = _load(args.data_dir)
     neurons = MlpNeurons.of(model)
-    all_layers = list(range(neurons.shape.layers))
-    batches = _batches(tokenizer, args.data_dir, args.batches)
-    tokens = sum(int(mask.sum()) for _, mask in batches)
     folder = str(loader._converted_path(loader.source("smollm2-135m")))
     bridge = TransformerBridge.boot_transformers(folder, hf_model=model, tokenizer=tokenizer)
 
@@ -83,17 +80,27 @@ def _throughput(args: argparse.Namespace) -> None:
 
         return run
 
-    variants: dict[str, Callable[[], None]] = {
+    return {
         "(a) full forward + LM head": full,
         "(b) body forward": body,
         "(c) TransformerLens run_with_cache": transformer_lens,
-        "scan, all 30 layers": scan(all_layers),
+        "scan, all 30 layers": scan(list(range(neurons.shape.layers))),
         "scan, first 4 layers": scan([0, 1, 2, 3]),
     }
+
+
+def _throughput(args: argparse.Namespace) -> None:
+    import torch
+
+    torch.manual_seed(0)
+    loader, model, tokenizer = _load(args.data_dir)
+    batches = _batches(tokenizer, args.data_dir, args.batches)
+    tokens = sum(int(mask.sum()) for _, mask in batches)
+    variants = _variants(model, tokenizer, loader, batches)
     seconds: dict[str, list[float]] = {name: [] for name in variants}
     names = list(variants)
     with torch.inference_mode():
-        body()  # warm-up
+        variants["(b) body forward"]()  # warm-up
         for round_number in range(args.rounds):
             shift = round_number % len(names)
             for name in names[shift:] + names[:shift]:  # alternate the order every round
@@ -107,15 +114,16 @@ def _throughput(args: argparse.Namespace) -> None:
     )
     for name in names:
         print(f"  {name:38s} {rate[name]:8.1f} tok/s")
-    full_rate, body_rate = rate["(a) full forward + LM head"], rate["(b) body forward"]
-    tl_rate, scan_rate = rate["(c) TransformerLens run_with_cache"], rate["scan, all 30 layers"]
-    print(f"  scan / (a) full forward    = {scan_rate / full_rate:5.2f}x  (goal >= 1.25)")
-    print(f"  scan / (b) body forward    = {scan_rate / body_rate:5.2f}x  (goal >= 0.95)")
-    print(f"  scan / (c) TransformerLens = {scan_rate / tl_rate:5.2f}x  (goal >= 1.2)")
-    print(
-        f"  4-layer scan / (a)         = {rate['scan, first 4 layers'] / full_rate:5.2f}x"
-        "  (goal >= 8)"
-    )
+    scan_rate = rate["scan, all 30 layers"]
+    goals = [
+        ("(a) full forward", "(a) full forward + LM head", 1.25),
+        ("(b) body forward", "(b) body forward", 0.95),
+        ("(c) TransformerLens", "(c) TransformerLens run_with_cache", 1.2),
+    ]
+    for label, name, goal in goals:
+        print(f"  scan / {label:20s} = {scan_rate / rate[name]:5.2f}x  (goal >= {goal})")
+    four = rate["scan, first 4 layers"] / rate["(a) full forward + LM head"]
+    print(f"  4-layer scan / (a) full forward = {four:5.2f}x  (goal >= 8)")
 
 
 def _memory_child(args: argparse.Namespace) -> None:
@@ -136,8 +144,14 @@ def _memory_child(args: argparse.Namespace) -> None:
 def _memory(args: argparse.Namespace) -> None:
     peaks = {}
     for tokens in (args.memory_tokens, 4 * args.memory_tokens):
-        command = [sys.executable, __file__, "--memory", str(tokens),
-                   "--data-dir", str(args.data_dir)]  # fmt: skip
+        command = [
+            sys.executable,
+            __file__,
+            "--memory",
+            str(tokens),
+            "--data-dir",
+            str(args.data_dir),
+        ]
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         scanned, peak = (int(v) for v in out.split()[-2:])
         peaks[scanned] = peak

@@ -19,6 +19,11 @@ class LLMProfile(BaseModel):
     max_concurrency: int = Field(default=4, ge=1, le=256)
     timeout_s: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=5, ge=0, le=20)
+    prompt_logprobs: bool = Field(
+        default=False,
+        description="The endpoint returns prompt logprobs (legacy completions with echo), "
+        "which the all-at-once simulator needs: llama.cpp server, vLLM.",
+    )
 
 
 def _default_profiles() -> dict[str, LLMProfile]:

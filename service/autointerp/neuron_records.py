@@ -49,7 +49,12 @@ async def read_neuron_record(
 
     k = meta.top_k
     return NeuronRecordPublic(
-        model=model, layer=layer, index=index, scan_id=meta.scan_id,
-        top=excerpts(0, k), bottom=excerpts(k, k), random=excerpts(2 * k, meta.random_k),
+        model=model,
+        layer=layer,
+        index=index,
+        scan_id=meta.scan_id,
+        top=excerpts(0, k),
+        bottom=excerpts(k, k),
+        random=excerpts(2 * k, meta.random_k),
         stats=NeuronStatsPublic(**stored.stats.__dict__),
-    )  # fmt: skip
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from autointerp.config import Settings
+from autointerp.llm.profiles import LanguageModels
 from autointerp.ops.store import OperationStore
 from autointerp.store.records import RecordStore
 from autointerp.subjects.catalog import builtin_sources
@@ -24,15 +25,18 @@ class Runtime:
     models: ModelLoader
     corpora: Corpora
     records: RecordStore
+    llms: LanguageModels
 
 
 def build_runtime(settings: Settings, redis: Redis) -> Runtime:
     """Wire the adapters for one process."""
+    models = ModelLoader(builtin_sources(), settings.data_dir / "models")
     return Runtime(
         settings=settings,
         redis=redis,
         operations=OperationStore(redis, settings.queue_prefix, settings.operation_ttl_s),
-        models=ModelLoader(builtin_sources(), settings.data_dir / "models"),
+        models=models,
         corpora=Corpora(settings.corpora_dir or settings.data_dir / "corpora"),
         records=RecordStore(redis, settings.queue_prefix),
+        llms=LanguageModels(settings.llm_profiles, models, redis, settings.queue_prefix),
     )

@@ -18,8 +18,12 @@ async def _run(client, path, body):
 
 async def test_activations_for_texts(settings):
     async with running_app(settings) as client:
-        body = {"model": "minilm-l6", "texts": ["Hello world", "The cat"], "layer": 2,
-                "neurons": [0, 5, 1535]}  # fmt: skip
+        body = {
+            "model": "minilm-l6",
+            "texts": ["Hello world", "The cat"],
+            "layer": 2,
+            "neurons": [0, 5, 1535],
+        }
         done = await _run(client, "/v1/activations", body)
         assert done["state"] == "succeeded", done
         result = done["result"]
@@ -41,9 +45,15 @@ async def test_models_list_layers_and_neurons(settings):
 
 
 async def test_scan_then_read_a_neuron_and_hit_the_cache(settings):
-    body = {"model": "minilm-l6", "corpus": {"type": "builtin", "name": "brown"},
-            "layers": [0, 5], "excerpt_tokens": 32, "top_k": 4, "random_k": 3,
-            "max_tokens": 2048}  # fmt: skip
+    body = {
+        "model": "minilm-l6",
+        "corpus": {"type": "builtin", "name": "brown"},
+        "layers": [0, 5],
+        "excerpt_tokens": 32,
+        "top_k": 4,
+        "random_k": 3,
+        "max_tokens": 2048,
+    }
     async with running_app(settings) as client:
         done = await _run(client, "/v1/scans", body)
         assert done["state"] == "succeeded", done
@@ -67,8 +77,10 @@ async def test_scan_of_inline_texts_and_a_jsonl_file(settings):
         "\n".join(json.dumps({"text": f"Sentence number {i} about cats."}) for i in range(50))
     )
     async with running_app(settings) as client:
-        for corpus in ({"type": "texts", "texts": ["one two three", "four five six"]},
-                       {"type": "file", "path": "mine.jsonl"}):  # fmt: skip
+        for corpus in (
+            {"type": "texts", "texts": ["one two three", "four five six"]},
+            {"type": "file", "path": "mine.jsonl"},
+        ):
             body = {"model": "tiny-gpt2", "corpus": corpus, "excerpt_tokens": 8}
             done = await _run(client, "/v1/scans", body)
             assert done["state"] == "succeeded", done
@@ -78,27 +90,54 @@ async def test_scan_of_inline_texts_and_a_jsonl_file(settings):
 @pytest.mark.parametrize(
     ("path", "body", "expected"),
     [
-        ("/v1/activations", {"model": "nope", "texts": ["a"], "layer": 0, "neurons": [0]},
-         "known models"),
-        ("/v1/activations", {"model": "minilm-l6", "texts": ["a"], "layer": 6, "neurons": [0]},
-         "layers 0-5"),
-        ("/v1/activations", {"model": "minilm-l6", "texts": ["a"], "layer": 0,
-                             "neurons": [1536]}, "neurons 0-1535"),
-        ("/v1/activations", {"model": "minilm-l6", "texts": [], "layer": 0, "neurons": [0]},
-         "at least 1"),
-        ("/v1/activations", {"model": "minilm-l6", "texts": ["a" * 20_001], "layer": 0,
-                             "neurons": [0]}, "20000"),
-        ("/v1/scans", {"model": "minilm-l6", "corpus": {"type": "file", "path": "nope.jsonl"}},
-         "not found"),
-        ("/v1/scans", {"model": "minilm-l6", "corpus": {"type": "file", "path": "../x"}},
-         "inside the corpora directory"),
-        ("/v1/scans", {"model": "minilm-l6", "corpus": {"type": "builtin"}, "layers": [9]},
-         "layers 0-5"),
+        (
+            "/v1/activations",
+            {"model": "nope", "texts": ["a"], "layer": 0, "neurons": [0]},
+            "known models",
+        ),
+        (
+            "/v1/activations",
+            {"model": "minilm-l6", "texts": ["a"], "layer": 6, "neurons": [0]},
+            "layers 0-5",
+        ),
+        (
+            "/v1/activations",
+            {"model": "minilm-l6", "texts": ["a"], "layer": 0, "neurons": [1536]},
+            "neurons 0-1535",
+        ),
+        (
+            "/v1/activations",
+            {"model": "minilm-l6", "texts": [], "layer": 0, "neurons": [0]},
+            "at least 1",
+        ),
+        (
+            "/v1/activations",
+            {"model": "minilm-l6", "texts": ["a" * 20_001], "layer": 0, "neurons": [0]},
+            "20000",
+        ),
+        (
+            "/v1/scans",
+            {"model": "minilm-l6", "corpus": {"type": "file", "path": "nope.jsonl"}},
+            "not found",
+        ),
+        (
+            "/v1/scans",
+            {"model": "minilm-l6", "corpus": {"type": "file", "path": "../x"}},
+            "inside the corpora directory",
+        ),
+        (
+            "/v1/scans",
+            {"model": "minilm-l6", "corpus": {"type": "builtin"}, "layers": [9]},
+            "layers 0-5",
+        ),
         ("/v1/scans", {"model": "minilm-l6", "corpus": {"type": "pdf"}}, "corpus"),
-        ("/v1/scans", {"model": "minilm-l6", "corpus": {"type": "builtin"},
-                       "max_tokens": 10**9}, "20000000"),
+        (
+            "/v1/scans",
+            {"model": "minilm-l6", "corpus": {"type": "builtin"}, "max_tokens": 10**9},
+            "20000000",
+        ),
     ],
-)  # fmt: skip
+)
 async def test_bad_input_is_a_problem_naming_the_limit(settings, path, body, expected):
     async with running_app(settings) as client:
         response = await client.post(path, json=body)

@@ -132,8 +132,9 @@ def test_scan_memory_does_not_hold_every_excerpt(loader, data_dir):
     """Held excerpt tokens are bounded by the selections, not by the corpus length."""
     model, tokenizer = loader.model("minilm-l6"), loader.tokenizer("minilm-l6")
     texts = Corpora(data_dir / "corpora").texts(BuiltinCorpus())
-    settings = ScanSettings(layers=[0], excerpt_tokens=16, top_k=1, random_k=0,
-                            max_tokens=16 * 600, batch_size=32)  # fmt: skip
+    settings = ScanSettings(
+        layers=[0], excerpt_tokens=16, top_k=1, random_k=0, max_tokens=16 * 600, batch_size=32
+    )
     output = scan_corpus(MlpNeurons.of(model), tokenizer, texts, settings)
     assert output.excerpts == 600
     held = set(output.excerpt_token_ids)

@@ -23,7 +23,7 @@ async def submit_operation(
 ) -> tuple[Operation, SubmitOutcome]:
     """Create the operation for `request` (or find its twin) and enqueue it if it is new."""
     handler = HANDLERS[kind]
-    identity: dict[str, Any] = handler.identity(request, runtime)
+    identity: dict[str, Any] = await handler.identity(request, runtime)
     request_data = request.model_dump(mode="json")
     operation_id = content_hash(
         {

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from autointerp.schemas.activations import ActivationsResult, ScanResult
 from autointerp.schemas.common import Problem, WireModel
+from autointerp.schemas.explanations import ExplanationResult, ScoreResult, SimulationResult
 from autointerp.schemas.tokenization import TokenizationResult
 
 
@@ -19,6 +20,9 @@ class OperationKind(StrEnum):
     tokenization = "tokenization"
     activations = "activations"
     scan = "scan"
+    explanation = "explanation"
+    simulation = "simulation"
+    score = "score"
 
 
 class OperationState(StrEnum):
@@ -37,7 +41,13 @@ class OperationState(StrEnum):
 
 
 OperationResult = Annotated[
-    TokenizationResult | ActivationsResult | ScanResult, Field(discriminator="kind")
+    TokenizationResult
+    | ActivationsResult
+    | ScanResult
+    | ExplanationResult
+    | SimulationResult
+    | ScoreResult,
+    Field(discriminator="kind"),
 ]
 
 

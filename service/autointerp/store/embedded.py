@@ -47,17 +47,26 @@ class EmbeddedRedis:
         self.socket_path.unlink(missing_ok=True)
         args = [
             str(redis_server_binary()),
-            "--port", str(self.port),
-            "--bind", "127.0.0.1",
-            "--unixsocket", str(self.socket_path),
-            "--unixsocketperm", "700",
-            "--dir", str(self.data_dir),
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--unixsocket",
+            str(self.socket_path),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.data_dir),
             # Persist so results survive a restart of the service, cheaply.
-            "--appendonly", "yes",
-            "--save", "",
-            "--loglevel", "warning",
-            "--logfile", str(self.data_dir / "redis.log"),
-        ]  # fmt: skip
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--loglevel",
+            "warning",
+            "--logfile",
+            str(self.data_dir / "redis.log"),
+        ]
         self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:

@@ -54,8 +54,15 @@ def encode_neuron(
     excerpt_ids: np.ndarray, activations: np.ndarray, stats: ActivationStats
 ) -> bytes:
     """One neuron's blob."""
-    values = [stats.count, stats.mean, stats.variance, stats.skewness, stats.kurtosis,
-              stats.max, stats.min]  # fmt: skip
+    values = [
+        stats.count,
+        stats.mean,
+        stats.variance,
+        stats.skewness,
+        stats.kurtosis,
+        stats.max,
+        stats.min,
+    ]
     stats_array = np.array([math.nan if v is None else v for v in values], dtype=np.float64)
     return (
         excerpt_ids.astype(np.int32).tobytes()
@@ -77,10 +84,14 @@ def decode_neuron(blob: bytes, meta: ScanMeta) -> StoredNeuron:
         return None if math.isnan(value) else float(value)
 
     stats = ActivationStats(
-        count=int(raw[0]), mean=float(raw[1]), variance=float(raw[2]),
-        skewness=optional(raw[3]), kurtosis=optional(raw[4]), max=float(raw[5]),
+        count=int(raw[0]),
+        mean=float(raw[1]),
+        variance=float(raw[2]),
+        skewness=optional(raw[3]),
+        kurtosis=optional(raw[4]),
+        max=float(raw[5]),
         min=float(raw[6]),
-    )  # fmt: skip
+    )
     return StoredNeuron(ids, acts.reshape(slots, tokens), stats)
 
 

@@ -146,9 +146,15 @@ class ModelLoader:
 
 def _tiny_random_gpt2(tokenizer: PreTrainedTokenizerBase) -> PreTrainedModel:
     config = GPT2Config(
-        vocab_size=len(tokenizer), n_layer=2, n_embd=64, n_head=2, n_inner=256, n_positions=512,
-        bos_token_id=tokenizer.cls_token_id, eos_token_id=tokenizer.sep_token_id,
-    )  # fmt: skip
+        vocab_size=len(tokenizer),
+        n_layer=2,
+        n_embd=64,
+        n_head=2,
+        n_inner=256,
+        n_positions=512,
+        bos_token_id=tokenizer.cls_token_id,
+        eos_token_id=tokenizer.sep_token_id,
+    )
     generator_state = torch.random.get_rng_state()
     torch.manual_seed(0)
     try:

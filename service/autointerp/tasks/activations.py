@@ -24,8 +24,9 @@ from autointerp.subjects.scan import ScanOutput, ScanSettings, scan_corpus
 from autointerp.tasks.base import OperationContext, OperationHandler, Queue
 
 
-def _activations_identity(request: ActivationsRequest, runtime: Runtime) -> dict[str, Any]:
-    model_shape(runtime.models.config(request.model)).check(request.layer, request.neurons)
+async def _activations_identity(request: ActivationsRequest, runtime: Runtime) -> dict[str, Any]:
+    config = await asyncio.to_thread(runtime.models.config, request.model)
+    model_shape(config).check(request.layer, request.neurons)
     return {"model_revision": runtime.models.source(request.model).revision}
 
 
@@ -79,11 +80,11 @@ def _scan_layers(request: ScanRequest, runtime: Runtime) -> list[int]:
     return layers
 
 
-def _scan_identity(request: ScanRequest, runtime: Runtime) -> dict[str, Any]:
-    _scan_layers(request, runtime)
+async def _scan_identity(request: ScanRequest, runtime: Runtime) -> dict[str, Any]:
+    await asyncio.to_thread(_scan_layers, request, runtime)
     return {
         "model_revision": runtime.models.source(request.model).revision,
-        "corpus": runtime.corpora.identity(request.corpus),
+        "corpus": await asyncio.to_thread(runtime.corpora.identity, request.corpus),
     }
 
 
@@ -96,9 +97,11 @@ def _layer_blobs(acc: LayerAccumulator) -> dict[int, bytes]:
     blobs = {}
     for neuron in range(ids.shape[1]):
         stats = ActivationStats.from_power_sums(
-            acc.count, *(float(s) for s in sums[:, neuron]),
-            maximum=float(acc.maximum[neuron]), minimum=float(acc.minimum[neuron]),
-        )  # fmt: skip
+            acc.count,
+            *(float(s) for s in sums[:, neuron]),
+            maximum=float(acc.maximum[neuron]),
+            minimum=float(acc.minimum[neuron]),
+        )
         blobs[neuron] = encode_neuron(ids[:, neuron], acts_np[:, neuron], stats)
     return blobs
 
@@ -107,10 +110,14 @@ async def _run_scan(request: ScanRequest, context: OperationContext) -> ScanResu
     runtime = context.runtime
     layers = _scan_layers(request, runtime)
     settings = ScanSettings(
-        layers=layers, excerpt_tokens=request.excerpt_tokens, top_k=request.top_k,
-        random_k=request.random_k, max_tokens=request.max_tokens,
-        batch_size=request.batch_size, seed=request.seed,
-    )  # fmt: skip
+        layers=layers,
+        excerpt_tokens=request.excerpt_tokens,
+        top_k=request.top_k,
+        random_k=request.random_k,
+        max_tokens=request.max_tokens,
+        batch_size=request.batch_size,
+        seed=request.seed,
+    )
     loop = asyncio.get_running_loop()
 
     def progress(output: ScanOutput) -> None:
@@ -134,17 +141,27 @@ async def _run_scan(request: ScanRequest, context: OperationContext) -> ScanResu
     await store.write_excerpts(scan_id, output.excerpt_token_ids)
     shape = model_shape(runtime.models.config(request.model))
     meta = ScanMeta(
-        scan_id=scan_id, model=request.model,
-        model_revision=runtime.models.source(request.model).revision, layers=layers,
-        neurons_per_layer=shape.neurons_per_layer, excerpt_tokens=request.excerpt_tokens,
-        top_k=request.top_k, random_k=request.random_k, excerpts=output.excerpts,
+        scan_id=scan_id,
+        model=request.model,
+        model_revision=runtime.models.source(request.model).revision,
+        layers=layers,
+        neurons_per_layer=shape.neurons_per_layer,
+        excerpt_tokens=request.excerpt_tokens,
+        top_k=request.top_k,
+        random_k=request.random_k,
+        excerpts=output.excerpts,
         tokens=output.tokens,
-    )  # fmt: skip
+    )
     await store.finish(meta)
     return ScanResult(
-        scan_id=scan_id, model=meta.model, model_revision=meta.model_revision, layers=layers,
-        neurons_per_layer=meta.neurons_per_layer, excerpts=meta.excerpts, tokens=meta.tokens,
-    )  # fmt: skip
+        scan_id=scan_id,
+        model=meta.model,
+        model_revision=meta.model_revision,
+        layers=layers,
+        neurons_per_layer=meta.neurons_per_layer,
+        excerpts=meta.excerpts,
+        tokens=meta.tokens,
+    )
 
 
 SCAN = OperationHandler(

@@ -43,7 +43,7 @@ class OperationHandler(Generic[RequestT, ResultT]):
     kind: OperationKind
     queue: Queue
     request_model: type[RequestT]
-    identity: Callable[[RequestT, Runtime], dict[str, Any]]
+    identity: Callable[[RequestT, Runtime], Awaitable[dict[str, Any]]]
     """Checks the request against this server (raising InvalidRequest) and returns what else
     determines the result, e.g. the model revision; it becomes part of the operation id."""
     run: Callable[[RequestT, OperationContext], Awaitable[ResultT]]

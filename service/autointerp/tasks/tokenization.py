@@ -11,7 +11,7 @@ from autointerp.schemas.tokenization import TokenizationRequest, TokenizationRes
 from autointerp.tasks.base import OperationContext, OperationHandler, Queue
 
 
-def _identity(request: TokenizationRequest, runtime: Runtime) -> dict[str, Any]:
+async def _identity(request: TokenizationRequest, runtime: Runtime) -> dict[str, Any]:
     return {"model_revision": runtime.models.source(request.model).revision}
 
 

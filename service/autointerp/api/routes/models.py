@@ -32,9 +32,13 @@ def _info(runtime: RuntimeDep, name: str) -> ModelInfo:
     except AutointerpError:
         return info
     return info.model_copy(
-        update={"architecture": shape.architecture, "layers": shape.layers,
-                "neurons_per_layer": shape.neurons_per_layer, "gated": shape.gated}
-    )  # fmt: skip
+        update={
+            "architecture": shape.architecture,
+            "layers": shape.layers,
+            "neurons_per_layer": shape.neurons_per_layer,
+            "gated": shape.gated,
+        }
+    )
 
 
 @router.get("", operation_id="listModels", response_model=list[ModelInfo])

@@ -4,21 +4,60 @@ from fastapi import APIRouter
 
 from autointerp.api.submit import add_submit_route
 from autointerp.schemas.activations import ActivationsRequest, ScanRequest
+from autointerp.schemas.explanations import ExplanationRequest, ScoreRequest, SimulationRequest
 from autointerp.schemas.operations import OperationKind
 from autointerp.schemas.tokenization import TokenizationRequest
 
 router = APIRouter(prefix="/v1")
 
 add_submit_route(
-    router, "/tokenizations", OperationKind.tokenization, TokenizationRequest,
-    "createTokenization", "Split texts into a subject model's tokens, with character offsets.",
-)  # fmt: skip
+    router,
+    "/tokenizations",
+    OperationKind.tokenization,
+    TokenizationRequest,
+    "createTokenization",
+    "Split texts into a subject model's tokens, with character offsets.",
+)
 add_submit_route(
-    router, "/activations", OperationKind.activations, ActivationsRequest, "createActivations",
+    router,
+    "/activations",
+    OperationKind.activations,
+    ActivationsRequest,
+    "createActivations",
     "Run texts through a model and record chosen MLP neurons of one layer at every token.",
-)  # fmt: skip
+)
 add_submit_route(
-    router, "/scans", OperationKind.scan, ScanRequest, "createScan",
+    router,
+    "/scans",
+    OperationKind.scan,
+    ScanRequest,
+    "createScan",
     "One pass over a corpus that builds every selected neuron's record (top, bottom and "
     "random excerpts, moments); records are then read per neuron under /v1/models.",
-)  # fmt: skip
+)
+add_submit_route(
+    router,
+    "/explanations",
+    OperationKind.explanation,
+    ExplanationRequest,
+    "createExplanation",
+    "Explain a neuron from its top excerpts (best-of-k, each candidate scored on the valid "
+    "split; the best re-scored on test).",
+)
+add_submit_route(
+    router,
+    "/simulations",
+    OperationKind.simulation,
+    SimulationRequest,
+    "createSimulation",
+    "Predict a neuron's activation (0-10) at every token from an explanation alone.",
+)
+add_submit_route(
+    router,
+    "/scores",
+    OperationKind.score,
+    ScoreRequest,
+    "createScore",
+    "Score an explanation: correlate simulated with real activations (top-and-random and "
+    "random-only, with calibration).",
+)

@@ -1,0 +1,108 @@
+"""Scoring an explanation: simulate the scored excerpts, compare with the real activations."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from autointerp.interp.errors import InvalidRequest
+from autointerp.interp.ports import LanguageModel, Usage
+from autointerp.interp.records import ActivationRecord
+from autointerp.interp.scoring import Calibration, ScoreParts, fit_calibration, pool, score
+from autointerp.interp.simulation import (
+    Simulation,
+    SimulatorKind,
+    simulate_all_at_once,
+    simulate_generated,
+    simulate_json,
+    simulate_lexical,
+)
+from autointerp.interp.splits import Split, SplitRecords
+
+_MODEL_SIMULATORS: dict[
+    SimulatorKind,
+    Callable[[LanguageModel, str, Sequence[Sequence[str]]], Awaitable[Simulation]],
+] = {
+    SimulatorKind.all_at_once: simulate_all_at_once,
+    SimulatorKind.generated: simulate_generated,
+    SimulatorKind.json: simulate_json,
+}
+
+
+async def simulate(
+    kind: SimulatorKind,
+    model: LanguageModel | None,
+    explanation: str,
+    excerpts: Sequence[Sequence[str]],
+) -> Simulation:
+    """Predict activations of the excerpts with the chosen simulator."""
+    if kind is SimulatorKind.lexical:
+        return simulate_lexical(explanation, excerpts)
+    if model is None:
+        raise InvalidRequest(f"simulator {kind.value!r} needs a language model profile")
+    if kind is SimulatorKind.all_at_once and not model.supports_prompt_logprobs:
+        raise InvalidRequest(
+            "this backend cannot return prompt logprobs; use simulator 'generated' or 'json'"
+        )
+    return await _MODEL_SIMULATORS[kind](model, explanation, excerpts)
+
+
+@dataclass(frozen=True)
+class ExplanationScore:
+    """Scores of one explanation on one split, with their parts."""
+
+    explanation: str
+    top_and_random: ScoreParts
+    random_only: ScoreParts
+    calibrated_top_and_random: ScoreParts
+    calibration: Calibration
+    unaligned_tokens: int
+    usage: Usage
+
+
+async def score_explanation(
+    kind: SimulatorKind,
+    model: LanguageModel | None,
+    explanation: str,
+    splits: dict[Split, SplitRecords],
+    scored_split: Split = Split.valid,
+) -> ExplanationScore:
+    """Top-and-random and random-only scores on `scored_split`, calibrated on calibration."""
+    calibration_records = splits[Split.calibration]
+    scored = splits[scored_split]
+    records: list[ActivationRecord] = [
+        *calibration_records.top,
+        *calibration_records.random,
+        *scored.top,
+        *scored.random,
+    ]
+    if not scored.top and not scored.random:
+        raise InvalidRequest(f"the record has no excerpts in the {scored_split.value} split")
+    simulation = await simulate(kind, model, explanation, [r.tokens for r in records])
+    values = simulation.values
+    n_cal = len(calibration_records.top) + len(calibration_records.random)
+    n_top = len(scored.top)
+    real = [r.activations for r in records]
+    calibration = fit_calibration(pool(real[:n_cal]), pool(values[:n_cal]))
+    scored_real, scored_sim = pool(real[n_cal:]), pool(values[n_cal:])
+    return ExplanationScore(
+        explanation=explanation,
+        top_and_random=score(scored_real, scored_sim),
+        random_only=score(pool(real[n_cal + n_top :]), pool(values[n_cal + n_top :])),
+        calibrated_top_and_random=score(scored_real, calibration.apply(scored_sim)),
+        calibration=calibration,
+        unaligned_tokens=simulation.unaligned_tokens,
+        usage=simulation.usage,
+    )
+
+
+def best(scores: Sequence[ExplanationScore]) -> ExplanationScore:
+    """The best-scoring explanation (undefined correlations rank last)."""
+    return max(
+        scores,
+        key=lambda s: (
+            -np.inf if s.top_and_random.correlation is None else s.top_and_random.correlation
+        ),
+    )

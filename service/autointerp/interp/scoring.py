@@ -1,0 +1,78 @@
+"""Scores: pure functions on pooled real and simulated activations.
+
+All tokens of all scored excerpts are pooled into one pair of vectors before any score is
+computed (METHOD.md): averaging per excerpt would weight a 3-token excerpt like a 64-token one
+and make correlation undefined on any excerpt where the neuron is silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from autointerp.interp.errors import InvalidRequest
+
+
+@dataclass(frozen=True)
+class ScoreParts:
+    """Every score of one simulation against real activations."""
+
+    correlation: float | None
+    """Pearson correlation of pooled tokens; None when either side is constant."""
+    r_squared: float | None
+    """1 - mean((y - y_hat)^2) / mean(y^2); None when y is all zero."""
+    absolute_deviation_explained: float | None
+    """1 - mean(|y - y_hat|) / mean(|y|); None when y is all zero."""
+    tokens: int
+
+
+def pool(sequences: Sequence[Sequence[float]]) -> np.ndarray:
+    """Concatenate per-excerpt values into one vector."""
+    return np.concatenate([np.asarray(s, dtype=np.float64) for s in sequences] or [np.zeros(0)])
+
+
+def correlation(real: np.ndarray, simulated: np.ndarray) -> float | None:
+    """Pearson correlation; undefined (None, never 0) when either vector is constant."""
+    if real.size < 2 or np.ptp(real) == 0 or np.ptp(simulated) == 0:
+        return None
+    return float(np.corrcoef(real, simulated)[0, 1])
+
+
+def score(real: np.ndarray, simulated: np.ndarray) -> ScoreParts:
+    """The three scores of METHOD.md on pooled vectors."""
+    if real.shape != simulated.shape:
+        raise InvalidRequest(f"real and simulated lengths differ: {real.size} vs {simulated.size}")
+    mean_square = float(np.mean(real**2)) if real.size else 0.0
+    mean_abs = float(np.mean(np.abs(real))) if real.size else 0.0
+    return ScoreParts(
+        correlation=correlation(real, simulated),
+        r_squared=1 - float(np.mean((real - simulated) ** 2)) / mean_square
+        if mean_square > 0
+        else None,
+        absolute_deviation_explained=1 - float(np.mean(np.abs(real - simulated))) / mean_abs
+        if mean_abs > 0
+        else None,
+        tokens=int(real.size),
+    )
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A linear map y_hat' = slope * y_hat + intercept fitted by least squares."""
+
+    slope: float
+    intercept: float
+
+    def apply(self, simulated: np.ndarray) -> np.ndarray:
+        """The calibrated simulation."""
+        return self.slope * simulated + self.intercept
+
+
+def fit_calibration(real: np.ndarray, simulated: np.ndarray) -> Calibration:
+    """Least-squares fit of real on simulated; the mean of real when simulated is constant."""
+    if simulated.size < 2 or np.ptp(simulated) == 0:
+        return Calibration(slope=0.0, intercept=float(np.mean(real)) if real.size else 0.0)
+    slope, intercept = np.polyfit(simulated, real, 1)
+    return Calibration(slope=float(slope), intercept=float(intercept))

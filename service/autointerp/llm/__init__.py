@@ -1,0 +1,1 @@
+"""Language-model adapters: they implement `interp.ports.LanguageModel`."""

@@ -1,0 +1,113 @@
+"""The LLM-call cache in Redis: deterministic calls only, successes only.
+
+The key is the SHA-256 of the canonical JSON of everything that affects the output: the
+profile's backend and model, the messages or prompt, sampling and logprob settings, and the
+prompt version. A cache hit costs no tokens and is counted as a cached call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from redis.asyncio import Redis
+
+from autointerp.interp.ports import (
+    ChatChoice,
+    ChatResult,
+    LanguageModel,
+    PromptLogprobsResult,
+    PromptToken,
+    TokenLogprobs,
+    Usage,
+)
+from autointerp.interp.prompts import PROMPT_VERSION, ChatMessage
+from autointerp.ops.identity import content_hash
+
+CACHE_TTL_S = 30 * 24 * 3600
+
+
+def _chat_from_json(data: dict[str, Any]) -> ChatResult:
+    choices = [
+        ChatChoice(c["text"], [TokenLogprobs(**t) for t in c["tokens"]] if c["tokens"] else None)
+        for c in data["choices"]
+    ]
+    return ChatResult(choices, Usage(**data["usage"]))
+
+
+def _prompt_from_json(data: dict[str, Any]) -> PromptLogprobsResult:
+    return PromptLogprobsResult([PromptToken(**t) for t in data["tokens"]], Usage(**data["usage"]))
+
+
+def _cached_usage(usage: Usage) -> Usage:
+    return Usage(calls=1, cached_calls=1) if usage.calls else usage
+
+
+class CachedLanguageModel:
+    """Wraps a LanguageModel; identical deterministic calls are answered from Redis."""
+
+    def __init__(
+        self, inner: LanguageModel, redis: Redis, identity: dict[str, Any], prefix: str
+    ) -> None:
+        self.inner = inner
+        self.redis = redis
+        self.identity = identity
+        self.prefix = prefix
+
+    @property
+    def supports_prompt_logprobs(self) -> bool:
+        """As the wrapped model."""
+        return self.inner.supports_prompt_logprobs
+
+    def _key(self, call: dict[str, Any]) -> str:
+        digest = content_hash({"model": self.identity, "prompt_version": PROMPT_VERSION, **call})
+        return f"{self.prefix}:v1:llm:{digest}"
+
+    async def _get(self, key: str) -> dict[str, Any] | None:
+        raw = await self.redis.get(key)
+        return json.loads(raw) if raw is not None else None
+
+    async def _put(self, key: str, value: Any) -> None:
+        await self.redis.set(key, json.dumps(dataclasses.asdict(value)), ex=CACHE_TTL_S)
+
+    async def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        n: int = 1,
+        temperature: float = 0.0,
+        max_tokens: int = 256,
+        top_logprobs: int = 0,
+        json_mode: bool = False,
+    ) -> ChatResult:
+        """Cached when greedy (temperature 0); sampled calls always go to the model."""
+        settings = {
+            "n": n,
+            "temperature": temperature,
+            "max_tokens": max_tokens,
+            "top_logprobs": top_logprobs,
+            "json_mode": json_mode,
+        }
+        if temperature > 0:
+            return await self.inner.chat(messages, **settings)
+        key = self._key({"chat": [dataclasses.asdict(m) for m in messages], **settings})
+        cached = await self._get(key)
+        if cached is not None:
+            result = _chat_from_json(cached)
+            return dataclasses.replace(result, usage=_cached_usage(result.usage))
+        result = await self.inner.chat(messages, **settings)
+        await self._put(key, result)
+        return result
+
+    async def prompt_logprobs(self, prompt: str, *, top_logprobs: int = 10) -> PromptLogprobsResult:
+        """Always deterministic, so always cached."""
+        key = self._key({"prompt": prompt, "top_logprobs": top_logprobs})
+        cached = await self._get(key)
+        if cached is not None:
+            result = _prompt_from_json(cached)
+            return dataclasses.replace(result, usage=_cached_usage(result.usage))
+        result = await self.inner.prompt_logprobs(prompt, top_logprobs=top_logprobs)
+        await self._put(key, result)
+        return result

@@ -1,0 +1,146 @@
+"""A local causal LM (transformers) as a LanguageModel: chat by generation, and prompt
+logprobs read straight from the logits of one forward pass (all-at-once simulation)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+
+from autointerp.interp.errors import InvalidRequest
+from autointerp.interp.ports import (
+    ChatChoice,
+    ChatResult,
+    PromptLogprobsResult,
+    PromptToken,
+    TokenLogprobs,
+    Usage,
+)
+from autointerp.interp.prompts import ChatMessage
+from autointerp.subjects.loading import ModelLoader
+
+
+class LocalCausalModel:
+    """Runs one model from the loader; calls are serialized (one forward at a time)."""
+
+    supports_prompt_logprobs = True
+
+    def __init__(self, loader: ModelLoader, model_name: str) -> None:
+        self.loader = loader
+        self.model_name = model_name
+        self._lock = threading.Lock()
+        self._token_text: dict[int, str] = {}
+
+    def _parts(self) -> tuple[Any, Any]:
+        return self.loader.model(self.model_name), self.loader.tokenizer(self.model_name)
+
+    def _check_context(self, model: Any, length: int) -> None:
+        limit = getattr(model.config, "max_position_embeddings", None)
+        if limit is not None and length > limit:
+            raise InvalidRequest(
+                f"the prompt is {length} tokens; model {self.model_name!r} takes at most {limit}"
+            )
+
+    def _top(self, tokenizer: Any, logprobs: torch.Tensor, k: int) -> dict[str, float]:
+        values, ids = logprobs.topk(k)
+        top: dict[str, float] = {}
+        for value, token_id in zip(values.tolist(), ids.tolist(), strict=True):
+            text = self._token_text.get(token_id)
+            if text is None:
+                text = self._token_text.setdefault(token_id, tokenizer.decode([token_id]))
+            top[text] = max(top.get(text, -torch.inf), value)
+        return top
+
+    def _chat(
+        self,
+        messages: Sequence[ChatMessage],
+        n: int,
+        temperature: float,
+        max_tokens: int,
+        top_logprobs: int,
+    ) -> ChatResult:
+        model, tokenizer = self._parts()
+        ids = tokenizer.apply_chat_template(
+            [{"role": m.role, "content": m.content} for m in messages],
+            add_generation_prompt=True,
+            return_tensors="pt",
+            return_dict=True,
+        )["input_ids"]
+        self._check_context(model, ids.shape[1] + max_tokens)
+        sampling = (
+            {"do_sample": True, "temperature": temperature}
+            if temperature > 0
+            else {"do_sample": False}
+        )
+        with self._lock, torch.inference_mode():
+            output = model.generate(
+                ids,
+                attention_mask=torch.ones_like(ids),
+                max_new_tokens=max_tokens,
+                num_return_sequences=n,
+                output_scores=bool(top_logprobs),
+                return_dict_in_generate=True,
+                pad_token_id=tokenizer.eos_token_id,
+                **sampling,
+            )
+        choices, completion_tokens = [], 0
+        for row, sequence in enumerate(output.sequences):
+            new = sequence[ids.shape[1] :].tolist()
+            if tokenizer.eos_token_id in new:
+                new = new[: new.index(tokenizer.eos_token_id)]
+            completion_tokens += len(new)
+            tokens = None
+            if top_logprobs:
+                tokens = [
+                    TokenLogprobs(
+                        tokenizer.decode([token_id]),
+                        self._top(
+                            tokenizer,
+                            torch.log_softmax(output.scores[step][row].float(), -1),
+                            top_logprobs,
+                        ),
+                    )
+                    for step, token_id in enumerate(new)
+                ]
+            choices.append(ChatChoice(tokenizer.decode(new), tokens))
+        return ChatResult(choices, Usage(ids.shape[1], completion_tokens, calls=1))
+
+    async def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        n: int = 1,
+        temperature: float = 0.0,
+        max_tokens: int = 256,
+        top_logprobs: int = 0,
+        json_mode: bool = False,
+    ) -> ChatResult:
+        """Generate `n` completions (json_mode is a prompt-level request here)."""
+        return await asyncio.to_thread(
+            self._chat, messages, n, temperature, max_tokens, top_logprobs
+        )
+
+    def _prompt_logprobs(self, prompt: str, top_logprobs: int) -> PromptLogprobsResult:
+        model, tokenizer = self._parts()
+        encoded = tokenizer(prompt, return_offsets_mapping=True, return_tensors="pt")
+        ids = encoded["input_ids"]
+        self._check_context(model, ids.shape[1])
+        with self._lock, torch.inference_mode():
+            logprobs = torch.log_softmax(model(input_ids=ids).logits[0].float(), dim=-1)
+        offsets = encoded["offset_mapping"][0].tolist()
+        tokens = [
+            PromptToken(
+                prompt[start:end],
+                start,
+                self._top(tokenizer, logprobs[i - 1], top_logprobs) if i else {},
+            )
+            for i, (start, end) in enumerate(offsets)
+        ]
+        return PromptLogprobsResult(tokens, Usage(prompt_tokens=ids.shape[1], calls=1))
+
+    async def prompt_logprobs(self, prompt: str, *, top_logprobs: int = 10) -> PromptLogprobsResult:
+        """The distribution predicted at every prompt token, from one forward pass."""
+        return await asyncio.to_thread(self._prompt_logprobs, prompt, top_logprobs)
