@@ -8,7 +8,12 @@ import numpy as np
 
 from autointerp.interp.errors import NotFound
 from autointerp.runtime import Runtime
-from autointerp.schemas.activations import ExcerptPublic, NeuronRecordPublic, NeuronStatsPublic
+from autointerp.schemas.activations import (
+    ExcerptPublic,
+    NeuronRecordPublic,
+    NeuronResult,
+    NeuronStatsPublic,
+)
 from autointerp.subjects.neurons import model_shape
 
 
@@ -47,6 +52,11 @@ async def read_neuron_record(
             )
         return chosen
 
+    results = sorted(
+        (NeuronResult.model_validate_json(r) for r in await store.results(model, layer, index)),
+        key=lambda r: -2.0 if r.correlation is None else r.correlation,
+        reverse=True,
+    )
     k = meta.top_k
     return NeuronRecordPublic(
         model=model,
@@ -57,4 +67,5 @@ async def read_neuron_record(
         bottom=excerpts(k, k),
         random=excerpts(2 * k, meta.random_k),
         stats=NeuronStatsPublic(**stored.stats.__dict__),
+        results=results,
     )

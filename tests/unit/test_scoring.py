@@ -68,3 +68,10 @@ def test_lengths_must_match():
 
     with pytest.raises(InvalidRequest):
         score(np.zeros(3), np.zeros(4))
+
+
+def test_calibration_never_flips_an_anti_correlated_simulation():
+    real = np.array([0.0, 1.0, 2.0, 3.0])
+    calibration = fit_calibration(real, -real)
+    assert calibration.slope == 0.0 and calibration.intercept == pytest.approx(1.5)
+    assert correlation(real, calibration.apply(-real)) is None

@@ -41,6 +41,7 @@ def add_submit_route(
         methods=["POST"],
         operation_id=operation_id,
         description=description,
+        tags=[path.strip("/")],
         status_code=202,
         response_model=Operation,
         responses={

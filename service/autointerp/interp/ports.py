@@ -100,6 +100,10 @@ class LanguageModel(Protocol):
         """Sample `n` chat completions."""
         ...
 
-    async def prompt_logprobs(self, prompt: str, *, top_logprobs: int = 10) -> PromptLogprobsResult:
-        """The distribution the model predicts at every token of `prompt`."""
+    async def prompt_logprobs(
+        self, prompt: str, *, top_logprobs: int = 10, include: Sequence[str] = ()
+    ) -> PromptLogprobsResult:
+        """The distribution predicted at every prompt token: its top tokens, plus the tokens
+        in `include` where the backend can report any token (a local model can; the legacy
+        completions API reports its top 5 only)."""
         ...

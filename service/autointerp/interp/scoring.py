@@ -71,8 +71,13 @@ class Calibration:
 
 
 def fit_calibration(real: np.ndarray, simulated: np.ndarray) -> Calibration:
-    """Least-squares fit of real on simulated; the mean of real when simulated is constant."""
+    """Least-squares fit of real on simulated, with a non-negative slope.
+
+    A negative slope would turn an anti-correlated simulation into a well-scoring one; it is
+    clamped to 0 (predict the mean), as it is when the simulation is constant.
+    """
+    mean = Calibration(slope=0.0, intercept=float(np.mean(real)) if real.size else 0.0)
     if simulated.size < 2 or np.ptp(simulated) == 0:
-        return Calibration(slope=0.0, intercept=float(np.mean(real)) if real.size else 0.0)
+        return mean
     slope, intercept = np.polyfit(simulated, real, 1)
-    return Calibration(slope=float(slope), intercept=float(intercept))
+    return Calibration(slope=float(slope), intercept=float(intercept)) if slope > 0 else mean

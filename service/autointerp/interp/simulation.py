@@ -112,7 +112,9 @@ async def simulate_all_at_once(
 ) -> Simulation:
     """Read every slot's value distribution from one forward pass over the prompt."""
     prompt = all_at_once_prompt(explanation, excerpts)
-    result = await model.prompt_logprobs(prompt.text)
+    # A small model that has just read many `unknown`s may rank that word above every digit;
+    # asking for the value tokens themselves keeps their probabilities in view.
+    result = await model.prompt_logprobs(prompt.text, include=list(_VALUES))
     at_offset = {token.offset: token for token in result.tokens}
     values, missing = [], 0
     for excerpt_slots in prompt.slots:

@@ -101,13 +101,17 @@ class CachedLanguageModel:
         await self._put(key, result)
         return result
 
-    async def prompt_logprobs(self, prompt: str, *, top_logprobs: int = 10) -> PromptLogprobsResult:
+    async def prompt_logprobs(
+        self, prompt: str, *, top_logprobs: int = 10, include: Sequence[str] = ()
+    ) -> PromptLogprobsResult:
         """Always deterministic, so always cached."""
-        key = self._key({"prompt": prompt, "top_logprobs": top_logprobs})
+        key = self._key({"prompt": prompt, "top_logprobs": top_logprobs, "include": list(include)})
         cached = await self._get(key)
         if cached is not None:
             result = _prompt_from_json(cached)
             return dataclasses.replace(result, usage=_cached_usage(result.usage))
-        result = await self.inner.prompt_logprobs(prompt, top_logprobs=top_logprobs)
+        result = await self.inner.prompt_logprobs(
+            prompt, top_logprobs=top_logprobs, include=include
+        )
         await self._put(key, result)
         return result

@@ -122,8 +122,11 @@ class OpenAICompatibleModel:
             choices.append(ChatChoice(choice.message.content or "", tokens))
         return ChatResult(choices, _usage(response.usage))
 
-    async def prompt_logprobs(self, prompt: str, *, top_logprobs: int = 10) -> PromptLogprobsResult:
-        """Legacy completions with `echo`: the distribution at every prompt token."""
+    async def prompt_logprobs(
+        self, prompt: str, *, top_logprobs: int = 10, include: Sequence[str] = ()
+    ) -> PromptLogprobsResult:
+        """Legacy completions with `echo`: the top tokens at every prompt token (the API
+        cannot report other tokens, so `include` is not honoured)."""
         response = await self._call(
             lambda: self.client.completions.create(
                 model=self.profile.model,

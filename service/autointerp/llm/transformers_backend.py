@@ -44,10 +44,13 @@ class LocalCausalModel:
                 f"the prompt is {length} tokens; model {self.model_name!r} takes at most {limit}"
             )
 
-    def _top(self, tokenizer: Any, logprobs: torch.Tensor, k: int) -> dict[str, float]:
-        values, ids = logprobs.topk(k)
+    def _top(
+        self, tokenizer: Any, logprobs: torch.Tensor, k: int, include: Sequence[int] = ()
+    ) -> dict[str, float]:
+        ids = logprobs.topk(k).indices.tolist()
         top: dict[str, float] = {}
-        for value, token_id in zip(values.tolist(), ids.tolist(), strict=True):
+        for token_id in ids + [i for i in include if i not in ids]:
+            value = float(logprobs[token_id])
             text = self._token_text.get(token_id)
             if text is None:
                 text = self._token_text.setdefault(token_id, tokenizer.decode([token_id]))
@@ -123,8 +126,12 @@ class LocalCausalModel:
             self._chat, messages, n, temperature, max_tokens, top_logprobs
         )
 
-    def _prompt_logprobs(self, prompt: str, top_logprobs: int) -> PromptLogprobsResult:
+    def _prompt_logprobs(
+        self, prompt: str, top_logprobs: int, include: Sequence[str]
+    ) -> PromptLogprobsResult:
         model, tokenizer = self._parts()
+        single_tokens = [tokenizer(text, add_special_tokens=False)["input_ids"] for text in include]
+        include_ids = [ids[0] for ids in single_tokens if len(ids) == 1]
         encoded = tokenizer(prompt, return_offsets_mapping=True, return_tensors="pt")
         ids = encoded["input_ids"]
         self._check_context(model, ids.shape[1])
@@ -135,12 +142,14 @@ class LocalCausalModel:
             PromptToken(
                 prompt[start:end],
                 start,
-                self._top(tokenizer, logprobs[i - 1], top_logprobs) if i else {},
+                self._top(tokenizer, logprobs[i - 1], top_logprobs, include_ids) if i else {},
             )
             for i, (start, end) in enumerate(offsets)
         ]
         return PromptLogprobsResult(tokens, Usage(prompt_tokens=ids.shape[1], calls=1))
 
-    async def prompt_logprobs(self, prompt: str, *, top_logprobs: int = 10) -> PromptLogprobsResult:
+    async def prompt_logprobs(
+        self, prompt: str, *, top_logprobs: int = 10, include: Sequence[str] = ()
+    ) -> PromptLogprobsResult:
         """The distribution predicted at every prompt token, from one forward pass."""
-        return await asyncio.to_thread(self._prompt_logprobs, prompt, top_logprobs)
+        return await asyncio.to_thread(self._prompt_logprobs, prompt, top_logprobs, include)

@@ -121,7 +121,9 @@ class OperationStore:
     async def mark_failed(self, operation_id: str, problem: Problem) -> None:
         """Store why the operation failed; never a result."""
         await self._update(
-            operation_id, state=OperationState.failed.value, error=problem.model_dump_json()
+            operation_id,
+            state=OperationState.failed.value,
+            error=problem.model_dump_json(exclude_none=True),
         )
         await self.redis.expire(self.key(operation_id), self.finished_ttl_s)
 

@@ -130,6 +130,20 @@ class NeuronStatsPublic(WireModel):
     min: float
 
 
+class NeuronResult(WireModel):
+    """A cached explanation or score of this neuron, with its headline score."""
+
+    operation_id: str
+    kind: Literal["explanation", "score"]
+    explanation: str
+    polarity: str
+    simulator: str
+    split: str
+    correlation: float | None = Field(description="Top-and-random correlation on `split`.")
+    random_only_correlation: float | None
+    scan_id: str | None
+
+
 class NeuronRecordPublic(WireModel):
     """A neuron's record from a scan."""
 
@@ -141,6 +155,9 @@ class NeuronRecordPublic(WireModel):
     bottom: list[ExcerptPublic]
     random: list[ExcerptPublic]
     stats: NeuronStatsPublic
+    results: list[NeuronResult] = Field(
+        default_factory=list, description="Cached explanations and scores, best first."
+    )
 
 
 class ModelInfo(WireModel):

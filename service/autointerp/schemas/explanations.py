@@ -11,6 +11,9 @@ from autointerp.interp.explainers import ExplainerKind
 from autointerp.interp.simulation import SimulatorKind
 from autointerp.schemas.activations import Layer, NeuronIndex
 from autointerp.schemas.common import StrictModel, WireModel
+
+# Enum fields are validated with strict=False: JSON carries their values as strings, which
+# strict mode would reject; any other type is still an error.
 from autointerp.schemas.tokenization import ModelName
 
 MAX_EXCERPT_TOKENS = 512
@@ -72,12 +75,12 @@ class _NeuronOrRecords(StrictModel):
 class ExplanationRequest(_NeuronOrRecords):
     """Explain a neuron from its top excerpts; best-of-k scored on a held-out split."""
 
-    explainer: ExplainerKind = ExplainerKind.token_activation_pair
+    explainer: ExplainerKind = Field(default=ExplainerKind.token_activation_pair, strict=False)
     profile: ProfileName = "local"
-    polarity: Polarity = Polarity.positive
+    polarity: Polarity = Field(default=Polarity.positive, strict=False)
     samples: int = Field(default=3, ge=1, le=10, description="k of best-of-k.")
     temperature: float = Field(default=1.0, ge=0.0, le=2.0)
-    simulator: SimulatorKind = SimulatorKind.all_at_once
+    simulator: SimulatorKind = Field(default=SimulatorKind.all_at_once, strict=False)
     simulator_profile: ProfileName | None = Field(
         default=None, description="Profile that simulates; default: `profile`."
     )
@@ -88,8 +91,8 @@ class ScoreRequest(_NeuronOrRecords):
 
     explanation: Explanation
     profile: ProfileName = "local"
-    simulator: SimulatorKind = SimulatorKind.all_at_once
-    polarity: Polarity = Polarity.positive
+    simulator: SimulatorKind = Field(default=SimulatorKind.all_at_once, strict=False)
+    polarity: Polarity = Field(default=Polarity.positive, strict=False)
     split: Literal["valid", "test"] = "valid"
 
 
@@ -98,7 +101,7 @@ class SimulationRequest(StrictModel):
 
     explanation: Explanation
     profile: ProfileName = "local"
-    simulator: SimulatorKind = SimulatorKind.all_at_once
+    simulator: SimulatorKind = Field(default=SimulatorKind.all_at_once, strict=False)
     tokens: list[list[TokenText]] | None = Field(default=None, max_length=MAX_EXCERPTS)
     texts: list[Annotated[str, Field(min_length=1, max_length=4000)]] | None = Field(
         default=None, max_length=MAX_EXCERPTS

@@ -138,6 +138,20 @@ class RecordStore:
         blob = await self.redis.hget(self._key(meta.scan_id, f"layer:{layer}"), str(index))
         return decode_neuron(blob, meta) if blob is not None else None
 
+    def _results_key(self, model: str, layer: int, index: int) -> str:
+        return f"{self.prefix}:v1:neuron:{model}:{layer}:{index}:results"
+
+    async def add_result(
+        self, model: str, layer: int, index: int, operation_id: str, summary: str
+    ) -> None:
+        """Remember an explanation or score of a neuron (JSON summary), by operation."""
+        await self.redis.hset(self._results_key(model, layer, index), operation_id, summary)
+
+    async def results(self, model: str, layer: int, index: int) -> list[str]:
+        """Every remembered explanation and score summary of a neuron."""
+        values = await self.redis.hvals(self._results_key(model, layer, index))
+        return [v.decode() for v in values]
+
     async def excerpt_tokens(self, scan_id: str, ids: list[int]) -> dict[int, np.ndarray]:
         """Token ids of the given excerpts."""
         if not ids:

@@ -14,6 +14,7 @@ from autointerp.interp.records import ActivationRecord
 from autointerp.interp.splits import Split, split_records
 from autointerp.neuron_records import read_neuron_record
 from autointerp.runtime import Runtime
+from autointerp.schemas.activations import NeuronResult
 from autointerp.schemas.explanations import (
     CalibrationOut,
     ExplanationRequest,
@@ -87,6 +88,33 @@ def _scored(result: ExplanationScore, split: Split) -> ScoredExplanation:
     )
 
 
+async def _remember(
+    context: OperationContext,
+    kind: str,
+    neuron: NeuronRef | None,
+    polarity: Polarity,
+    simulator: str,
+    scored: ScoredExplanation,
+) -> None:
+    """Index a neuron's explanation or score so the neuron-centred read lists it."""
+    if neuron is None:
+        return
+    summary = NeuronResult(
+        operation_id=context.operation_id,
+        kind=kind,
+        explanation=scored.explanation,
+        polarity=polarity.value,
+        simulator=simulator,
+        split=scored.split,
+        correlation=scored.top_and_random.correlation,
+        random_only_correlation=scored.random_only.correlation,
+        scan_id=neuron.scan,
+    )
+    await context.runtime.records.add_result(
+        neuron.model, neuron.layer, neuron.index, context.operation_id, summary.model_dump_json()
+    )
+
+
 # -- explanations ---------------------------------------------------------------------------
 
 
@@ -122,13 +150,17 @@ async def _run_explanation(
     chosen = await score_explanation(
         request.simulator, simulator, best(candidates).explanation, splits, Split.test
     )
+    best_scored = _scored(chosen, Split.test)
+    await _remember(
+        context, "explanation", neuron, request.polarity, request.simulator.value, best_scored
+    )
     return ExplanationResult(
         neuron=neuron,
         polarity=request.polarity,
         explainer=request.explainer,
         simulator=request.simulator,
         candidates=[_scored(c, Split.valid) for c in candidates],
-        best=_scored(chosen, Split.test),
+        best=best_scored,
         usage=_usage(usage + chosen.usage),
     )
 
@@ -164,11 +196,13 @@ async def _run_score(request: ScoreRequest, context: OperationContext) -> ScoreR
         split_records(top, random),
         split,
     )
+    scored = _scored(result, split)
+    await _remember(context, "score", neuron, request.polarity, request.simulator.value, scored)
     return ScoreResult(
         neuron=neuron,
         polarity=request.polarity,
         simulator=request.simulator,
-        score=_scored(result, split),
+        score=scored,
         usage=_usage(result.usage),
     )
 

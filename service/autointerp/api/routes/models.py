@@ -41,7 +41,9 @@ def _info(runtime: RuntimeDep, name: str) -> ModelInfo:
     )
 
 
-@router.get("", operation_id="listModels", response_model=list[ModelInfo])
+@router.get(
+    "", operation_id="listModels", response_model=list[ModelInfo], responses=PROBLEM_RESPONSES
+)
 async def list_models(runtime: RuntimeDep) -> list[ModelInfo]:
     """Every subject model this server can record, with layers and neurons per layer."""
     names = sorted(runtime.models.sources)

@@ -1,0 +1,93 @@
+""" Contains all the data models used in inputs/outputs """
+
+from .activations_request import ActivationsRequest
+from .activations_result import ActivationsResult
+from .builtin_corpus import BuiltinCorpus
+from .calibration_out import CalibrationOut
+from .excerpt_in import ExcerptIn
+from .excerpt_public import ExcerptPublic
+from .explainer_kind import ExplainerKind
+from .explanation_request import ExplanationRequest
+from .explanation_result import ExplanationResult
+from .field_error import FieldError
+from .file_corpus import FileCorpus
+from .health import Health
+from .health_checks import HealthChecks
+from .hugging_face_corpus import HuggingFaceCorpus
+from .inline_corpus import InlineCorpus
+from .inline_records import InlineRecords
+from .model_info import ModelInfo
+from .neuron_record_public import NeuronRecordPublic
+from .neuron_ref import NeuronRef
+from .neuron_result import NeuronResult
+from .neuron_result_kind import NeuronResultKind
+from .neuron_stats_public import NeuronStatsPublic
+from .operation import Operation
+from .operation_kind import OperationKind
+from .operation_state import OperationState
+from .polarity import Polarity
+from .problem import Problem
+from .progress import Progress
+from .scan_request import ScanRequest
+from .scan_result import ScanResult
+from .score_out import ScoreOut
+from .score_request import ScoreRequest
+from .score_request_split import ScoreRequestSplit
+from .score_result import ScoreResult
+from .scored_explanation import ScoredExplanation
+from .simulated_excerpt import SimulatedExcerpt
+from .simulation_request import SimulationRequest
+from .simulation_result import SimulationResult
+from .simulator_kind import SimulatorKind
+from .text_activations import TextActivations
+from .tokenization_request import TokenizationRequest
+from .tokenization_result import TokenizationResult
+from .tokenized_text import TokenizedText
+from .usage_out import UsageOut
+
+__all__ = (
+    "ActivationsRequest",
+    "ActivationsResult",
+    "BuiltinCorpus",
+    "CalibrationOut",
+    "ExcerptIn",
+    "ExcerptPublic",
+    "ExplainerKind",
+    "ExplanationRequest",
+    "ExplanationResult",
+    "FieldError",
+    "FileCorpus",
+    "Health",
+    "HealthChecks",
+    "HuggingFaceCorpus",
+    "InlineCorpus",
+    "InlineRecords",
+    "ModelInfo",
+    "NeuronRecordPublic",
+    "NeuronRef",
+    "NeuronResult",
+    "NeuronResultKind",
+    "NeuronStatsPublic",
+    "Operation",
+    "OperationKind",
+    "OperationState",
+    "Polarity",
+    "Problem",
+    "Progress",
+    "ScanRequest",
+    "ScanResult",
+    "ScoredExplanation",
+    "ScoreOut",
+    "ScoreRequest",
+    "ScoreRequestSplit",
+    "ScoreResult",
+    "SimulatedExcerpt",
+    "SimulationRequest",
+    "SimulationResult",
+    "SimulatorKind",
+    "TextActivations",
+    "TokenizationRequest",
+    "TokenizationResult",
+    "TokenizedText",
+    "UsageOut",
+)

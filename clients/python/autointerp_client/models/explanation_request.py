@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.explainer_kind import ExplainerKind
+from ..models.polarity import Polarity
+from ..models.simulator_kind import SimulatorKind
+from ..types import UNSET, Unset
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.inline_records import InlineRecords
+  from ..models.neuron_ref import NeuronRef
+
+
+
+
+
+T = TypeVar("T", bound="ExplanationRequest")
+
+
+
+@_attrs_define
+class ExplanationRequest:
+    """ Explain a neuron from its top excerpts; best-of-k scored on a held-out split.
+
+        Attributes:
+            explainer (ExplainerKind | Unset): How explanations are written.
+            neuron (NeuronRef | None | Unset):
+            polarity (Polarity | Unset): Which side of a signed neuron is explained: max(a, 0) or max(-a, 0).
+            profile (str | Unset): A server-configured LLM profile. Default: 'local'.
+            records (InlineRecords | None | Unset):
+            samples (int | Unset): k of best-of-k. Default: 3.
+            simulator (SimulatorKind | Unset): How activations are predicted.
+            simulator_profile (None | str | Unset): Profile that simulates; default: `profile`.
+            temperature (float | Unset):  Default: 1.0.
+     """
+
+    explainer: ExplainerKind | Unset = UNSET
+    neuron: NeuronRef | None | Unset = UNSET
+    polarity: Polarity | Unset = UNSET
+    profile: str | Unset = 'local'
+    records: InlineRecords | None | Unset = UNSET
+    samples: int | Unset = 3
+    simulator: SimulatorKind | Unset = UNSET
+    simulator_profile: None | str | Unset = UNSET
+    temperature: float | Unset = 1.0
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.inline_records import InlineRecords # noqa: PLC0415
+        from ..models.neuron_ref import NeuronRef # noqa: PLC0415
+        explainer: str | Unset = UNSET
+        if not isinstance(self.explainer, Unset):
+            explainer = self.explainer.value
+
+
+        neuron: dict[str, Any] | None | Unset
+        if isinstance(self.neuron, Unset):
+            neuron = UNSET
+        elif isinstance(self.neuron, NeuronRef):
+            neuron = self.neuron.to_dict()
+        else:
+            neuron = self.neuron
+
+        polarity: str | Unset = UNSET
+        if not isinstance(self.polarity, Unset):
+            polarity = self.polarity.value
+
+
+        profile = self.profile
+
+        records: dict[str, Any] | None | Unset
+        if isinstance(self.records, Unset):
+            records = UNSET
+        elif isinstance(self.records, InlineRecords):
+            records = self.records.to_dict()
+        else:
+            records = self.records
+
+        samples = self.samples
+
+        simulator: str | Unset = UNSET
+        if not isinstance(self.simulator, Unset):
+            simulator = self.simulator.value
+
+
+        simulator_profile: None | str | Unset
+        if isinstance(self.simulator_profile, Unset):
+            simulator_profile = UNSET
+        else:
+            simulator_profile = self.simulator_profile
+
+        temperature = self.temperature
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+        })
+        if explainer is not UNSET:
+            field_dict["explainer"] = explainer
+        if neuron is not UNSET:
+            field_dict["neuron"] = neuron
+        if polarity is not UNSET:
+            field_dict["polarity"] = polarity
+        if profile is not UNSET:
+            field_dict["profile"] = profile
+        if records is not UNSET:
+            field_dict["records"] = records
+        if samples is not UNSET:
+            field_dict["samples"] = samples
+        if simulator is not UNSET:
+            field_dict["simulator"] = simulator
+        if simulator_profile is not UNSET:
+            field_dict["simulator_profile"] = simulator_profile
+        if temperature is not UNSET:
+            field_dict["temperature"] = temperature
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.inline_records import InlineRecords # noqa: PLC0415
+        from ..models.neuron_ref import NeuronRef # noqa: PLC0415
+        d = dict(src_dict)
+        _explainer = d.pop("explainer", UNSET)
+        explainer: ExplainerKind | Unset
+        if isinstance(_explainer,  Unset):
+            explainer = UNSET
+        else:
+            explainer = ExplainerKind(_explainer)
+
+
+
+
+        def _parse_neuron(data: object) -> NeuronRef | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                neuron_type_0 = NeuronRef.from_dict(data)
+
+
+
+                return neuron_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(NeuronRef | None | Unset, data)
+
+        neuron = _parse_neuron(d.pop("neuron", UNSET))
+
+
+        _polarity = d.pop("polarity", UNSET)
+        polarity: Polarity | Unset
+        if isinstance(_polarity,  Unset):
+            polarity = UNSET
+        else:
+            polarity = Polarity(_polarity)
+
+
+
+
+        profile = d.pop("profile", UNSET)
+
+        def _parse_records(data: object) -> InlineRecords | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                records_type_0 = InlineRecords.from_dict(data)
+
+
+
+                return records_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(InlineRecords | None | Unset, data)
+
+        records = _parse_records(d.pop("records", UNSET))
+
+
+        samples = d.pop("samples", UNSET)
+
+        _simulator = d.pop("simulator", UNSET)
+        simulator: SimulatorKind | Unset
+        if isinstance(_simulator,  Unset):
+            simulator = UNSET
+        else:
+            simulator = SimulatorKind(_simulator)
+
+
+
+
+        def _parse_simulator_profile(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        simulator_profile = _parse_simulator_profile(d.pop("simulator_profile", UNSET))
+
+
+        temperature = d.pop("temperature", UNSET)
+
+        explanation_request = cls(
+            explainer=explainer,
+            neuron=neuron,
+            polarity=polarity,
+            profile=profile,
+            records=records,
+            samples=samples,
+            simulator=simulator,
+            simulator_profile=simulator_profile,
+            temperature=temperature,
+        )
+
+        return explanation_request
+

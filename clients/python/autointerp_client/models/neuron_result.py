@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.neuron_result_kind import NeuronResultKind
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="NeuronResult")
+
+
+
+@_attrs_define
+class NeuronResult:
+    """ A cached explanation or score of this neuron, with its headline score.
+
+        Attributes:
+            correlation (float | None): Top-and-random correlation on `split`.
+            explanation (str):
+            kind (NeuronResultKind):
+            operation_id (str):
+            polarity (str):
+            random_only_correlation (float | None):
+            scan_id (None | str):
+            simulator (str):
+            split (str):
+     """
+
+    correlation: float | None
+    explanation: str
+    kind: NeuronResultKind
+    operation_id: str
+    polarity: str
+    random_only_correlation: float | None
+    scan_id: None | str
+    simulator: str
+    split: str
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        correlation: float | None
+        correlation = self.correlation
+
+        explanation = self.explanation
+
+        kind = self.kind.value
+
+        operation_id = self.operation_id
+
+        polarity = self.polarity
+
+        random_only_correlation: float | None
+        random_only_correlation = self.random_only_correlation
+
+        scan_id: None | str
+        scan_id = self.scan_id
+
+        simulator = self.simulator
+
+        split = self.split
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+            "correlation": correlation,
+            "explanation": explanation,
+            "kind": kind,
+            "operation_id": operation_id,
+            "polarity": polarity,
+            "random_only_correlation": random_only_correlation,
+            "scan_id": scan_id,
+            "simulator": simulator,
+            "split": split,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        def _parse_correlation(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        correlation = _parse_correlation(d.pop("correlation"))
+
+
+        explanation = d.pop("explanation")
+
+        kind = NeuronResultKind(d.pop("kind"))
+
+
+
+
+        operation_id = d.pop("operation_id")
+
+        polarity = d.pop("polarity")
+
+        def _parse_random_only_correlation(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        random_only_correlation = _parse_random_only_correlation(d.pop("random_only_correlation"))
+
+
+        def _parse_scan_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        scan_id = _parse_scan_id(d.pop("scan_id"))
+
+
+        simulator = d.pop("simulator")
+
+        split = d.pop("split")
+
+        neuron_result = cls(
+            correlation=correlation,
+            explanation=explanation,
+            kind=kind,
+            operation_id=operation_id,
+            polarity=polarity,
+            random_only_correlation=random_only_correlation,
+            scan_id=scan_id,
+            simulator=simulator,
+            split=split,
+        )
+
+        return neuron_result
+

@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+class OperationKind(StrEnum):
+    ACTIVATIONS = "activations"
+    EXPLANATION = "explanation"
+    SCAN = "scan"
+    SCORE = "score"
+    SIMULATION = "simulation"
+    TOKENIZATION = "tokenization"
+
+    def __str__(self) -> str:
+        return str(self.value)

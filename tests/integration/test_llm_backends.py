@@ -1,0 +1,249 @@
+"""Explain -> simulate -> score end to end on real language models: a real OpenAI-compatible
+server (llama-cpp-python's, on the SmolLM2 GGUF, over HTTP through the official `openai`
+client) and the local transformers backend. A 135M model writes poor explanations: quality is
+not asserted; shapes, parsing, alignment, usage accounting and caching are."""
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from autointerp.config import LLMProfile
+from autointerp.subjects.catalog import builtin_sources
+from tests.conftest import free_port, running_app, wait_for_operation
+
+pytestmark = pytest.mark.integration
+
+DIGITS = [
+    ([" It", " cost", " 45", " dollars"], [0.0, 0.1, 4.0, 0.5]),
+    ([" In", " 1961", " the", " town"], [0.0, 3.5, 0.0, 0.0]),
+    ([" about", " 200", " people", " came"], [0.0, 3.0, 0.1, 0.0]),
+    ([" page", " 12", " of", " the"], [0.0, 2.8, 0.0, 0.0]),
+    ([" at", " 7", " in", " May"], [0.0, 2.5, 0.0, 0.0]),
+    ([" only", " 3", " were", " left"], [0.0, 2.4, 0.0, 0.0]),
+    ([" room", " 101", " was", " cold"], [0.0, 2.2, 0.0, 0.0]),
+    ([" age", " 30", " and", " up"], [0.0, 2.0, 0.0, 0.0]),
+]
+RANDOM = [
+    ([" the", " dog", " ran"], [0.0, 0.0, 0.0]),
+    ([" she", " said", " 5"], [0.0, 0.0, 1.5]),
+    ([" a", " new", " house"], [0.0, 0.1, 0.0]),
+    ([" we", " went", " home"], [0.0, 0.0, 0.0]),
+    ([" it", " was", " 9"], [0.0, 0.0, 1.2]),
+    ([" good", " news", " today"], [0.0, 0.0, 0.0]),
+]
+RECORDS = {
+    "top": [{"tokens": t, "activations": a} for t, a in DIGITS],
+    "random": [{"tokens": t, "activations": a} for t, a in RANDOM],
+}
+
+
+@pytest.fixture(scope="module")
+def llama_server():
+    """llama-cpp-python's OpenAI-compatible server on 127.0.0.1, logits for every token."""
+    gguf = builtin_sources()["smollm2-135m"].location
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            gguf,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--logits_all",
+            "true",
+            "--n_ctx",
+            "4096",
+            "--seed",
+            "0",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/models", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("llama.cpp server did not start")
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture
+def llm_settings(settings, llama_server):
+    profiles = {
+        **settings.llm_profiles,
+        "llamacpp": LLMProfile(
+            backend="openai",
+            model="smollm2",
+            base_url=llama_server,
+            prompt_logprobs=True,
+            max_retries=1,
+            timeout_s=120,
+        ),
+    }
+    return settings.model_copy(update={"llm_profiles": profiles})
+
+
+async def _finished(client, path, body, timeout_s=600):
+    response = await client.post(path, json=body)
+    assert response.status_code in (200, 202), response.text
+    return await wait_for_operation(client, response.json()["id"], timeout_s=timeout_s)
+
+
+def _assert_scored(scored, split):
+    assert scored["split"] == split
+    for part in ("top_and_random", "random_only", "calibrated_top_and_random"):
+        correlation = scored[part]["correlation"]
+        assert correlation is None or -1.0 <= correlation <= 1.0
+    assert scored["top_and_random"]["tokens"] == 4 + 4 + 3 + 3
+
+
+async def test_openai_server_explain_simulate_score(llm_settings):
+    async with running_app(llm_settings) as client:
+        explained = await _finished(
+            client,
+            "/v1/explanations",
+            {
+                "records": RECORDS,
+                "profile": "llamacpp",
+                "samples": 1,
+                "temperature": 0.0,
+                "simulator": "generated",
+            },
+        )
+        assert explained["state"] == "succeeded", explained
+        result = explained["result"]
+        explanation = result["best"]["explanation"]
+        assert explanation and len(result["candidates"]) == 1
+        _assert_scored(result["candidates"][0], "valid")
+        _assert_scored(result["best"], "test")
+        usage = result["usage"]
+        assert usage["prompt_tokens"] > 500 and usage["completion_tokens"] > 0
+        # Calibration excerpts are simulated for the valid and the test score alike: the
+        # second time they come from the LLM-call cache.
+        assert usage["cached_calls"] >= 4
+
+        simulated = await _finished(
+            client,
+            "/v1/simulations",
+            {
+                "explanation": explanation,
+                "profile": "llamacpp",
+                "simulator": "generated",
+                "tokens": [[" It", " cost", " 45", " dollars"]],
+            },
+        )
+        assert simulated["state"] == "succeeded", simulated
+        excerpt = simulated["result"]["excerpts"][0]
+        assert len(excerpt["values"]) == 4 and all(0 <= v <= 10 for v in excerpt["values"])
+        assert simulated["result"]["unaligned_tokens"] <= 2
+
+        scored = await _finished(
+            client,
+            "/v1/scores",
+            {
+                "records": RECORDS,
+                "explanation": explanation,
+                "profile": "llamacpp",
+                "simulator": "generated",
+                "split": "test",
+            },
+        )
+        assert scored["state"] == "succeeded", scored
+        # Everything this score needs was simulated while explaining: all from the cache.
+        usage = scored["result"]["usage"]
+        assert usage["calls"] == usage["cached_calls"] > 0 and usage["prompt_tokens"] == 0
+        assert scored["result"]["score"] == result["best"]
+
+
+async def test_openai_server_all_at_once_and_json(llm_settings):
+    async with running_app(llm_settings) as client:
+        for simulator in ("all_at_once", "json"):
+            done = await _finished(
+                client,
+                "/v1/simulations",
+                {
+                    "explanation": "numbers written as digits",
+                    "profile": "llamacpp",
+                    "simulator": simulator,
+                    "tokens": [[" about", " 200", " people"]],
+                },
+            )
+            # A 135M model may not produce a readable answer; if not, the operation must
+            # fail with the reason and store no result.
+            if done["state"] == "failed":
+                assert done["result"] is None and done["error"]["detail"]
+            else:
+                assert len(done["result"]["excerpts"][0]["values"]) == 3
+                assert done["result"]["usage"]["prompt_tokens"] > 0
+
+
+async def test_local_transformers_all_at_once(settings):
+    async with running_app(settings) as client:
+        explained = await _finished(
+            client,
+            "/v1/explanations",
+            {"records": RECORDS, "profile": "local", "samples": 2, "simulator": "all_at_once"},
+        )
+        assert explained["state"] == "succeeded", explained
+        result = explained["result"]
+        assert 1 <= len(result["candidates"]) <= 2
+        _assert_scored(result["best"], "test")
+        assert result["best"]["unaligned_tokens"] == 0
+        # Explaining is one call with n=2 samples; each score one all-at-once prompt.
+        assert result["usage"]["calls"] == 1 + len(result["candidates"]) + 1
+
+
+async def test_unknown_profile_and_bad_records_are_problems(settings):
+    async with running_app(settings) as client:
+        cases = [
+            ({"records": RECORDS, "profile": "gpt-17"}, "configured profiles"),
+            ({"records": {"top": [{"tokens": ["a"], "activations": [1.0, 2.0]}]}}, "same length"),
+            (
+                {"neuron": {"model": "minilm-l6", "layer": 0, "index": 0}, "records": RECORDS},
+                "exactly one",
+            ),
+            ({"neuron": {"model": "minilm-l6", "layer": 0, "index": 0}}, "no scan"),
+        ]
+        for body, expected in cases:
+            response = await client.post("/v1/explanations", json=body)
+            assert response.status_code in (404, 422), response.text
+            assert response.headers["content-type"] == "application/problem+json"
+            assert expected in response.json()["detail"], response.json()
+        empty = await client.post("/v1/scores", json={"records": RECORDS, "explanation": ""})
+        assert empty.status_code == 422
+        long = await client.post("/v1/scores", json={"records": RECORDS, "explanation": "x" * 501})
+        assert long.status_code == 422 and "500" in long.json()["detail"]
+
+
+@pytest.mark.skipif(os.environ.get("AUTOINTERP_SKIP_SLOW") == "1", reason="slow")
+async def test_lexical_profile_needs_no_model(settings):
+    async with running_app(settings) as client:
+        explained = await _finished(
+            client,
+            "/v1/explanations",
+            {
+                "records": RECORDS,
+                "profile": "lexical",
+                "explainer": "lexical",
+                "simulator": "lexical",
+            },
+        )
+        result = explained["result"]
+        assert result["best"]["explanation"].startswith("the tokens '")
+        assert result["usage"]["calls"] == 0
