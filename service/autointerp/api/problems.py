@@ -123,6 +123,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
     for status, description in (
+        (400, "The body could not be parsed (not JSON, or not UTF-8)."),
         (404, "Not found."),
         (422, "The request is invalid; `detail` says what is allowed."),
         (500, "Internal error."),
