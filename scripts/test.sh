@@ -8,4 +8,4 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 .venv/bin/ruff check service tests bench
 .venv/bin/ruff format --check service tests bench
 .venv/bin/hadolint Dockerfile
-.venv/bin/python -m pytest -q --timeout 600 "$@"
+.venv/bin/python -m pytest -q --timeout 300 "$@"

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     )
     queue_prefix: str = "autointerp"
     default_model: str = "minilm-l6"
+    job_timeout_s: float = Field(
+        default=3600.0, gt=0, description="An operation running longer fails with a reason."
+    )
     redelivery_idle_s: int = Field(
         default=600, ge=1, description="Re-deliver a job whose worker went silent this long."
     )

@@ -1,10 +1,16 @@
-"""Running one operation on a worker: load its request, call its handler, store the outcome."""
+"""Running one operation on a worker: load its request, call its handler, store the outcome.
+
+Whatever happens inside, the operation ends succeeded or failed with a reason: a crash, an
+unreadable stored request and a timeout all become failures, never an operation stuck in
+`running` and never a stored result.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from autointerp.interp.errors import AutointerpError
+from autointerp.interp.errors import AutointerpError, OperationFailed
 from autointerp.runtime import Runtime
 from autointerp.schemas.common import Problem
 from autointerp.tasks.base import OperationContext
@@ -24,23 +30,36 @@ def problem_from_error(error: AutointerpError) -> Problem:
     )
 
 
-async def execute_operation(operation_id: str, runtime: Runtime) -> None:
-    """Run a queued operation to success or failure; a no-op for one already finished."""
+async def _run(operation_id: str, runtime: Runtime) -> str | None:
+    """The result JSON, or None when there is nothing (left) to run."""
     store = runtime.operations
     operation = await store.get(operation_id)
     if operation is None or operation.state.is_terminal:
         # Expired, or a redelivered message for work that already finished.
         log.info("skipping operation", extra={"operation_id": operation_id})
-        return
-    handler = HANDLERS[operation.kind]
+        return None
     request_json = await store.request_json(operation_id)
     if request_json is None:  # the hash expired between the two reads
-        return
+        return None
+    handler = HANDLERS[operation.kind]
     request = handler.request_model.model_validate_json(request_json)
     await store.mark_running(operation_id)
     log.info("operation started", extra={"operation_id": operation_id, "kind": operation.kind})
+    timeout = runtime.settings.job_timeout_s
     try:
-        result = await handler.run(request, OperationContext(runtime, operation_id))
+        result = await asyncio.wait_for(
+            handler.run(request, OperationContext(runtime, operation_id)), timeout
+        )
+    except TimeoutError:
+        raise OperationFailed(f"the operation did not finish within {timeout} s") from None
+    return str(result.model_dump_json())
+
+
+async def execute_operation(operation_id: str, runtime: Runtime) -> None:
+    """Run a queued operation to success or failure; a no-op for one already finished."""
+    store = runtime.operations
+    try:
+        result_json = await _run(operation_id, runtime)
     except AutointerpError as error:
         log.warning("operation failed: %s", error.detail, extra={"operation_id": operation_id})
         await store.mark_failed(operation_id, problem_from_error(error))
@@ -50,5 +69,6 @@ async def execute_operation(operation_id: str, runtime: Runtime) -> None:
         internal = AutointerpError("the operation failed on an internal error; see server logs")
         await store.mark_failed(operation_id, problem_from_error(internal))
         return
-    await store.mark_succeeded(operation_id, result.model_dump_json())
-    log.info("operation succeeded", extra={"operation_id": operation_id})
+    if result_json is not None:
+        await store.mark_succeeded(operation_id, result_json)
+        log.info("operation succeeded", extra={"operation_id": operation_id})

@@ -1,0 +1,99 @@
+"""LLM tokens spent per neuron explained and scored, by simulator strategy, against the
+study's recipe, counted with one tokenizer (SmolLM2's) on the same neuron record.
+
+The study's recipe: explain on 5 top excerpts; score on 5 top + 5 random excerpts with one
+all-at-once prompt per excerpt (the few-shot prefix paid for every excerpt). Ours builds the
+real prompts of this service: one all-at-once prompt holds every scored excerpt (the prefix is
+paid once); the generated and JSON strategies send one chat call per excerpt and the
+completion is counted as the ideal answer. Calibration (on by default) simulates the
+calibration split too, so it is shown with and without.
+
+    .venv/bin/python bench/cost.py
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _record_excerpts(tokenizer, count: int, length: int = 64):  # noqa: ANN001, ANN202
+    from autointerp.interp.records import ActivationRecord
+    from autointerp.schemas.activations import BuiltinCorpus
+    from autointerp.subjects.corpora import Corpora
+    from autointerp.subjects.scan import pack_excerpts
+
+    texts = Corpora(REPO / ".autointerp" / "corpora").texts(BuiltinCorpus())
+    rng = random.Random(0)
+    records = []
+    for window in pack_excerpts(texts, tokenizer, length, count * length):
+        tokens = [tokenizer.decode([t]) for t in window]
+        records.append(ActivationRecord(tokens, [max(0.0, rng.gauss(0, 1)) for _ in tokens]))
+    return records
+
+
+def main() -> None:
+    from autointerp.interp.prompts import explanation_prompt
+    from autointerp.interp.simulation import (
+        _JSON_FORMAT,
+        _LINES_FORMAT,
+        _chat_messages,
+        all_at_once_prompt,
+        shown_token,
+    )
+    from autointerp.subjects.catalog import builtin_sources
+    from autointerp.subjects.loading import ModelLoader
+
+    loader = ModelLoader(builtin_sources(), REPO / ".autointerp" / "models")
+    tokenizer = loader.tokenizer("smollm2-135m")
+
+    def count(text: str) -> int:
+        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def chat_tokens(messages) -> int:  # noqa: ANN001
+        rendered = [{"role": m.role, "content": m.content} for m in messages]
+        text = tokenizer.apply_chat_template(rendered, add_generation_prompt=True, tokenize=False)
+        return count(text)
+
+    records = _record_excerpts(tokenizer, 20)
+    explain_top, scored = records[:5], records[5:15]  # 5 top to explain; 5 top + 5 random
+    calibration = records[15:]
+    explanation = "numbers written as digits, most strongly amounts and counts"
+    explain = chat_tokens(explanation_prompt(explain_top)) + count(explanation)
+
+    def all_at_once(excerpts) -> int:  # noqa: ANN001
+        return count(all_at_once_prompt(explanation, [r.tokens for r in excerpts]).text)
+
+    def per_call(excerpts, answer_format: str) -> int:  # noqa: ANN001
+        total = 0
+        for r in excerpts:
+            total += chat_tokens(_chat_messages(explanation, r.tokens, answer_format))
+            if answer_format == _LINES_FORMAT:
+                answer = "\n".join(f"{shown_token(t)}\t0" for t in r.tokens)
+            else:
+                answer = json.dumps({"activations": [0] * len(r.tokens)})
+            total += count(answer)
+        return total
+
+    study = explain + sum(all_at_once([r]) for r in scored)
+    rows = {
+        "study recipe (all-at-once, 1 prompt per excerpt)": study,
+        "ours: all-at-once, 1 prompt, no calibration": explain + all_at_once(scored),
+        "ours: all-at-once, 1 prompt, with calibration": explain
+        + all_at_once(calibration + scored),
+        "ours: generated logprobs, with calibration": explain
+        + per_call(calibration + scored, _LINES_FORMAT),
+        "ours: JSON, with calibration": explain + per_call(calibration + scored, _JSON_FORMAT),
+    }
+    print("LLM tokens (prompt + completion) per neuron explained and scored, SmolLM2 tokenizer,")
+    print("64-token excerpts; explain on 5 top, score on 5 top + 5 random (k = 1):")
+    print(f"  (of which the explanation prompt and answer: {explain} tokens)")
+    for name, tokens in rows.items():
+        print(f"  {name:50s} {tokens:7d} tokens  {tokens / study:5.2f}x study")
+
+
+if __name__ == "__main__":
+    main()
