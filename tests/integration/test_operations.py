@@ -1,5 +1,7 @@
 """The operation framework end to end: submit, dedupe, run on the worker, serve from Redis."""
 
+import asyncio
+
 import redis
 
 from autointerp.schemas.tokenization import MAX_TEXT_CHARS, MAX_TEXTS
@@ -75,3 +77,94 @@ async def test_bad_requests_name_the_limit(settings):
             assert response.status_code == 422, body
             assert response.headers["content-type"] == "application/problem+json"
             assert expected in response.json()["detail"], (body, response.json())
+
+
+async def test_idempotency_key_reused_with_another_body_is_422(settings):
+    async with running_app(settings) as client:
+        headers = {"Idempotency-Key": "key-1"}
+        first = await client.post("/v1/tokenizations", json=REQUEST, headers=headers)
+        again = await client.post("/v1/tokenizations", json=REQUEST, headers=headers)
+        assert first.json()["id"] == again.json()["id"]
+        other = {"model": "minilm-l6", "texts": ["different"]}
+        reused = await client.post("/v1/tokenizations", json=other, headers=headers)
+        assert reused.status_code == 422
+        assert "Idempotency-Key" in reused.json()["detail"]
+
+
+async def test_concurrent_identical_submissions_make_one_operation(settings, clean_redis):
+    async with running_app(settings) as client:
+        bodies = [{"model": "tiny-gpt2", "texts": [f"text {i % 5}"]} for i in range(50)]
+        responses = await asyncio.gather(
+            *(client.post("/v1/tokenizations", json=b) for b in bodies)
+        )
+        ids = {r.json()["id"] for r in responses}
+        assert len(ids) == 5
+        index = redis.Redis.from_url(clean_redis).zcard("autointerp:v1:ops")
+        assert index == 5
+        for operation_id in ids:
+            assert (await wait_for_operation(client, operation_id))["state"] == "succeeded"
+
+
+async def test_etag_and_if_none_match(settings):
+    async with running_app(settings) as client:
+        operation = (await client.post("/v1/tokenizations", json=REQUEST)).json()
+        await wait_for_operation(client, operation["id"])
+        first = await client.get(f"/v1/operations/{operation['id']}")
+        etag = first.headers["ETag"]
+        unchanged = await client.get(
+            f"/v1/operations/{operation['id']}", headers={"If-None-Match": etag}
+        )
+        assert unchanged.status_code == 304 and unchanged.headers["ETag"] == etag
+
+
+async def test_listing_filters_and_paginates(settings):
+    async with running_app(settings) as client:
+        ids = []
+        for i in range(5):
+            body = {"model": "tiny-gpt2", "texts": [f"page {i}"]}
+            ids.append((await client.post("/v1/tokenizations", json=body)).json()["id"])
+        for operation_id in ids:
+            await wait_for_operation(client, operation_id)
+        seen, cursor = [], None
+        while True:
+            params = {"limit": 2, "kind": "tokenization", "state": "succeeded"}
+            if cursor:
+                params["cursor"] = cursor
+            page = (await client.get("/v1/operations", params=params)).json()
+            seen += [o["id"] for o in page["operations"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert seen == list(reversed(ids))
+        none = await client.get("/v1/operations", params={"kind": "scan"})
+        assert none.json() == {"operations": [], "next_cursor": None}
+
+
+async def test_cancel_stops_a_long_scan(settings):
+    async with running_app(settings) as client:
+        body = {
+            "model": "minilm-l6",
+            "corpus": {"type": "builtin"},
+            "max_tokens": 2_000_000,
+            "batch_size": 8,
+        }
+        operation = (await client.post("/v1/scans", json=body)).json()
+        for _ in range(600):
+            state = (await client.get(f"/v1/operations/{operation['id']}")).json()
+            if state["state"] == "running" and state["progress"]["fraction"] > 0:
+                break
+            await asyncio.sleep(0.05)
+        cancelled = await client.post(f"/v1/operations/{operation['id']}:cancel")
+        assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
+        await asyncio.sleep(1.0)
+        final = (await client.get(f"/v1/operations/{operation['id']}")).json()
+        assert final["state"] == "cancelled" and final["result"] is None
+
+
+async def test_job_timeout_fails_the_operation(settings):
+    quick = settings.model_copy(update={"job_timeout_s": 0.2})
+    async with running_app(quick) as client:
+        body = {"model": "minilm-l6", "corpus": {"type": "builtin"}, "max_tokens": 500_000}
+        operation = (await client.post("/v1/scans", json=body)).json()
+        done = await wait_for_operation(client, operation["id"])
+        assert done["state"] == "failed" and "within 0.2 s" in done["error"]["detail"]

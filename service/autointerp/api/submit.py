@@ -1,6 +1,8 @@
 """Submit routes: every `POST /v1/<resource>` validates, submits and answers the same way."""
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
 from pydantic import BaseModel
 
 from autointerp.api.deps import BrokersDep, RuntimeDep
@@ -28,9 +30,20 @@ def add_submit_route(
     """Register `POST path` that submits `request_model` bodies as `kind` operations."""
 
     async def submit(
-        body: BaseModel, runtime: RuntimeDep, brokers: BrokersDep, response: Response
+        body: BaseModel,
+        runtime: RuntimeDep,
+        brokers: BrokersDep,
+        response: Response,
+        idempotency_key: Annotated[
+            str | None,
+            Header(
+                alias="Idempotency-Key",
+                max_length=200,
+                description="Reusing a key with a different body is a 422.",
+            ),
+        ] = None,
     ) -> Operation:
-        operation, _ = await submit_operation(kind, body, runtime, brokers)
+        operation, _ = await submit_operation(kind, body, runtime, brokers, idempotency_key)
         return accepted(operation, response)
 
     # FastAPI reads the body type from the annotation; give it the concrete model.

@@ -52,3 +52,19 @@ class OperationFailed(AutointerpError):
     status = 502
     title = "Operation failed"
     type_slug = "operation-failed"
+
+
+class OperationCancelled(AutointerpError):
+    """The operation was cancelled by a user; raised inside its task to stop the work."""
+
+    status = 409
+    title = "Operation cancelled"
+    type_slug = "operation-cancelled"
+
+
+class Conflict(AutointerpError):
+    """The request conflicts with an earlier one (e.g. an idempotency key reused)."""
+
+    status = 422
+    title = "Conflicting request"
+    type_slug = "conflict"

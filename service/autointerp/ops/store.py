@@ -35,6 +35,21 @@ return 0
 """
 
 
+# Finish an operation that is still queued or running (a cancelled one stays cancelled):
+# set the given field/value pairs, then start the retention TTL. Returns 1 if finished.
+_FINISH_SCRIPT = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if state ~= 'queued' and state ~= 'running' then
+  return 0
+end
+for i = 2, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+"""
+
+
 class SubmitOutcome(Enum):
     """What a submit did."""
 
@@ -58,6 +73,7 @@ class OperationStore:
         self.prefix = prefix
         self.finished_ttl_s = finished_ttl_s
         self._submit = redis.register_script(_SUBMIT_SCRIPT)
+        self._finish = redis.register_script(_FINISH_SCRIPT)
 
     def key(self, operation_id: str) -> str:
         """The Redis key of one operation."""
@@ -110,22 +126,59 @@ class OperationStore:
         progress = Progress(fraction=min(max(fraction, 0.0), 1.0), message=message)
         await self._update(operation_id, progress=progress.model_dump_json())
 
-    async def mark_succeeded(self, operation_id: str, result_json: str) -> None:
-        """Store the result; the operation is done."""
-        done = Progress(fraction=1.0, message="done").model_dump_json()
-        await self._update(
-            operation_id, state=OperationState.succeeded.value, result=result_json, progress=done
-        )
-        await self.redis.expire(self.key(operation_id), self.finished_ttl_s)
+    async def _finish_with(self, operation_id: str, state: OperationState, **fields: str) -> bool:
+        pairs = {**fields, "state": state.value, "updated_at": _now().isoformat()}
+        flat = [value for pair in pairs.items() for value in pair]
+        done = await self._finish(keys=[self.key(operation_id)], args=[self.finished_ttl_s, *flat])
+        return bool(done)
 
-    async def mark_failed(self, operation_id: str, problem: Problem) -> None:
-        """Store why the operation failed; never a result."""
-        await self._update(
-            operation_id,
-            state=OperationState.failed.value,
-            error=problem.model_dump_json(exclude_none=True),
+    async def mark_succeeded(self, operation_id: str, result_json: str) -> bool:
+        """Store the result, unless the operation was cancelled meanwhile."""
+        done = Progress(fraction=1.0, message="done").model_dump_json()
+        return await self._finish_with(
+            operation_id, OperationState.succeeded, result=result_json, progress=done
         )
-        await self.redis.expire(self.key(operation_id), self.finished_ttl_s)
+
+    async def mark_failed(self, operation_id: str, problem: Problem) -> bool:
+        """Store why the operation failed (never a result), unless it was cancelled."""
+        return await self._finish_with(
+            operation_id, OperationState.failed, error=problem.model_dump_json(exclude_none=True)
+        )
+
+    async def cancel(self, operation_id: str) -> bool:
+        """Ask a queued or running operation to stop; its task notices between steps."""
+        cancelled = Progress(fraction=0.0, message="cancelled").model_dump_json()
+        return await self._finish_with(operation_id, OperationState.cancelled, progress=cancelled)
+
+    async def list(
+        self,
+        limit: int,
+        before: float | None,
+        kind: OperationKind | None,
+        state: OperationState | None,
+    ) -> tuple[list[Operation], float | None]:
+        """Newest first, created strictly before `before`; the next cursor, or None at the end."""
+        found: list[Operation] = []
+        upper: float | str = f"({before}" if before is not None else "+inf"
+        while len(found) < limit:
+            page = await self.redis.zrevrangebyscore(
+                self.index_key, upper, "-inf", start=0, num=200, withscores=True
+            )
+            if not page:
+                return found, None
+            for key, score in page:
+                upper = f"({score}"
+                operation = await self.get(key.decode().rsplit(":", 1)[1])
+                if operation is None:  # expired: forget it
+                    await self.redis.zrem(self.index_key, key)
+                    continue
+                if (kind is None or operation.kind is kind) and (
+                    state is None or operation.state is state
+                ):
+                    found.append(operation)
+                    if len(found) == limit:
+                        return found, score
+        return found, None
 
     async def _update(self, operation_id: str, **fields: str) -> None:
         await self.redis.hset(

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from autointerp.interp.errors import DependencyUnavailable
+from autointerp.interp.errors import Conflict, DependencyUnavailable
 from autointerp.ops.identity import canonical_json, content_hash
 from autointerp.ops.store import SubmitOutcome
 from autointerp.runtime import Runtime
@@ -18,8 +18,28 @@ from autointerp.tasks.registry import HANDLERS
 HANDLER_VERSIONS: dict[OperationKind, int] = {kind: 1 for kind in OperationKind}
 
 
+IDEMPOTENCY_TTL_S = 24 * 3600
+
+
+async def _claim_idempotency_key(runtime: Runtime, key: str, operation_id: str) -> None:
+    """Bind a client's Idempotency-Key to this request; reusing it for another is an error."""
+    redis_key = f"{runtime.settings.queue_prefix}:v1:idem:{content_hash(key)}"
+    if await runtime.redis.set(redis_key, operation_id, nx=True, ex=IDEMPOTENCY_TTL_S):
+        return
+    bound = await runtime.redis.get(redis_key)
+    if bound is not None and bound.decode() != operation_id:
+        raise Conflict(
+            "this Idempotency-Key was already used with a different request body; "
+            "use a new key for a new request"
+        )
+
+
 async def submit_operation(
-    kind: OperationKind, request: BaseModel, runtime: Runtime, brokers: Brokers
+    kind: OperationKind,
+    request: BaseModel,
+    runtime: Runtime,
+    brokers: Brokers,
+    idempotency_key: str | None = None,
 ) -> tuple[Operation, SubmitOutcome]:
     """Create the operation for `request` (or find its twin) and enqueue it if it is new."""
     handler = HANDLERS[kind]
@@ -33,6 +53,8 @@ async def submit_operation(
             "identity": identity,
         }
     )
+    if idempotency_key is not None:
+        await _claim_idempotency_key(runtime, idempotency_key, operation_id)
     outcome = await runtime.operations.submit(operation_id, kind, canonical_json(request_data))
     if outcome is not SubmitOutcome.existing:
         await brokers.enqueue(handler.queue, operation_id)

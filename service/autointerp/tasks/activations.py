@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import torch
 
+from autointerp.interp.errors import OperationCancelled
 from autointerp.interp.records import ActivationStats
 from autointerp.runtime import Runtime
 from autointerp.schemas.activations import (
@@ -119,11 +121,17 @@ async def _run_scan(request: ScanRequest, context: OperationContext) -> ScanResu
         seed=request.seed,
     )
     loop = asyncio.get_running_loop()
+    # Set when this task is cancelled or times out: the scan thread stops at its next batch
+    # instead of running on unobserved.
+    abandoned = threading.Event()
 
     def progress(output: ScanOutput) -> None:
+        if abandoned.is_set():
+            raise OperationCancelled("the scan was abandoned (timeout or shutdown)")
         fraction = 0.95 * output.tokens / request.max_tokens
         message = f"{output.tokens} tokens in {output.excerpts} excerpts"
-        asyncio.run_coroutine_threadsafe(context.report_progress(fraction, message), loop)
+        # Wait for it: a cancellation raised there stops the scan before the next batch.
+        asyncio.run_coroutine_threadsafe(context.report_progress(fraction, message), loop).result()
 
     def scan() -> ScanOutput:
         neurons = MlpNeurons.of(runtime.models.model(request.model))
@@ -132,7 +140,11 @@ async def _run_scan(request: ScanRequest, context: OperationContext) -> ScanResu
             neurons, tokenizer, runtime.corpora.texts(request.corpus), settings, progress
         )
 
-    output = await asyncio.to_thread(scan)
+    try:
+        output = await asyncio.to_thread(scan)
+    except asyncio.CancelledError:
+        abandoned.set()
+        raise
     await context.report_progress(0.95, "storing records")
     scan_id = context.operation_id  # content-addressed already: request, model, corpus
     store = runtime.records

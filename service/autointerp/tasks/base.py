@@ -9,8 +9,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from autointerp.interp.errors import OperationCancelled
 from autointerp.runtime import Runtime
-from autointerp.schemas.operations import OperationKind
+from autointerp.schemas.operations import OperationKind, OperationState
 
 
 class Queue(StrEnum):
@@ -28,8 +29,12 @@ class OperationContext:
     operation_id: str
 
     async def report_progress(self, fraction: float, message: str = "") -> None:
-        """Record how far the operation has come (0..1)."""
-        await self.runtime.operations.report_progress(self.operation_id, fraction, message)
+        """Record how far the operation has come (0..1); stop here if it was cancelled."""
+        operations = self.runtime.operations
+        operation = await operations.get(self.operation_id)
+        if operation is not None and operation.state is OperationState.cancelled:
+            raise OperationCancelled(f"operation {self.operation_id} was cancelled")
+        await operations.report_progress(self.operation_id, fraction, message)
 
 
 RequestT = TypeVar("RequestT", bound=BaseModel)

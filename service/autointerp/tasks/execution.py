@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from autointerp.interp.errors import AutointerpError, OperationFailed
+from autointerp.interp.errors import AutointerpError, OperationCancelled, OperationFailed
 from autointerp.runtime import Runtime
 from autointerp.schemas.common import Problem
 from autointerp.tasks.base import OperationContext
@@ -60,6 +60,9 @@ async def execute_operation(operation_id: str, runtime: Runtime) -> None:
     store = runtime.operations
     try:
         result_json = await _run(operation_id, runtime)
+    except OperationCancelled:
+        log.info("operation stopped: cancelled", extra={"operation_id": operation_id})
+        return
     except AutointerpError as error:
         log.warning("operation failed: %s", error.detail, extra={"operation_id": operation_id})
         await store.mark_failed(operation_id, problem_from_error(error))

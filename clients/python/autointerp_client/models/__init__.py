@@ -24,6 +24,7 @@ from .neuron_result_kind import NeuronResultKind
 from .neuron_stats_public import NeuronStatsPublic
 from .operation import Operation
 from .operation_kind import OperationKind
+from .operation_page import OperationPage
 from .operation_state import OperationState
 from .polarity import Polarity
 from .problem import Problem
@@ -70,6 +71,7 @@ __all__ = (
     "NeuronStatsPublic",
     "Operation",
     "OperationKind",
+    "OperationPage",
     "OperationState",
     "Polarity",
     "Problem",

@@ -1,28 +1,90 @@
-"""Reading operations: GET /v1/operations/{id}."""
+"""Reading, listing and cancelling operations."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path
+import hashlib
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from autointerp.api.deps import RuntimeDep
 from autointerp.api.problems import PROBLEM_RESPONSES
 from autointerp.interp.errors import NotFound
-from autointerp.schemas.operations import Operation
+from autointerp.schemas.common import WireModel
+from autointerp.schemas.operations import Operation, OperationKind, OperationState
 
 router = APIRouter(prefix="/v1/operations", tags=["operations"])
 
 OperationId = Path(pattern=r"^[0-9a-f]{64}$", description="The id a submit returned.")
 
 
+class OperationPage(WireModel):
+    """One page of operations, newest first."""
+
+    operations: list[Operation]
+    next_cursor: str | None = None
+
+
+def _not_found(operation_id: str) -> NotFound:
+    return NotFound(f"no operation {operation_id}; it never existed or has expired")
+
+
+@router.get(
+    "", operation_id="listOperations", response_model=OperationPage, responses=PROBLEM_RESPONSES
+)
+async def list_operations(
+    runtime: RuntimeDep,
+    kind: Annotated[OperationKind | None, Query()] = None,
+    state: Annotated[OperationState | None, Query()] = None,
+    limit: int = Query(default=50, ge=1, le=500),
+    cursor: str | None = Query(
+        default=None,
+        pattern=r"^[0-9]+(\.[0-9]+)?$",
+        description="next_cursor of the previous page.",
+    ),
+) -> OperationPage:
+    """Operations newest first, optionally of one kind and state."""
+    operations, last = await runtime.operations.list(
+        limit, float(cursor) if cursor else None, kind, state
+    )
+    return OperationPage(operations=operations, next_cursor=repr(last) if last else None)
+
+
 @router.get(
     "/{operation_id}",
     operation_id="getOperation",
     response_model=Operation,
-    responses=PROBLEM_RESPONSES,
+    responses={
+        304: {"description": "Unchanged since the ETag given in If-None-Match."},
+        **PROBLEM_RESPONSES,
+    },
 )
-async def get_operation(runtime: RuntimeDep, operation_id: str = OperationId) -> Operation:
-    """State, progress and the result or the problem of one operation."""
+async def get_operation(
+    request: Request, response: Response, runtime: RuntimeDep, operation_id: str = OperationId
+) -> Operation | Response:
+    """State, progress and the result or the problem of one operation (with a strong ETag)."""
     operation = await runtime.operations.get(operation_id)
     if operation is None:
-        raise NotFound(f"no operation {operation_id}; it never existed or has expired")
+        raise _not_found(operation_id)
+    etag = '"' + hashlib.sha256(operation.model_dump_json().encode()).hexdigest()[:32] + '"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"ETag": etag})
+    response.headers["ETag"] = etag
+    return operation
+
+
+@router.post(
+    "/{operation_id}:cancel",
+    operation_id="cancelOperation",
+    response_model=Operation,
+    responses=PROBLEM_RESPONSES,
+)
+async def cancel_operation(runtime: RuntimeDep, operation_id: str = OperationId) -> Operation:
+    """Cancel a queued or running operation (its task stops at its next step); a finished
+    operation is returned unchanged."""
+    store = runtime.operations
+    await store.cancel(operation_id)
+    operation = await store.get(operation_id)
+    if operation is None:
+        raise _not_found(operation_id)
     return operation

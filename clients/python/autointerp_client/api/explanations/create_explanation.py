@@ -11,6 +11,7 @@ from ... import errors
 from ...models.explanation_request import ExplanationRequest
 from ...models.operation import Operation
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: ExplanationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -110,6 +115,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ExplanationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Operation | Problem]:
     """ Submit
@@ -118,6 +124,7 @@ def sync_detailed(
     best re-scored on test).
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (ExplanationRequest): Explain a neuron from its top excerpts; best-of-k scored on a
             held-out split.
 
@@ -132,6 +139,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -145,6 +153,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ExplanationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Operation | Problem | None:
     """ Submit
@@ -153,6 +162,7 @@ def sync(
     best re-scored on test).
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (ExplanationRequest): Explain a neuron from its top excerpts; best-of-k scored on a
             held-out split.
 
@@ -168,6 +178,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -175,6 +186,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ExplanationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Operation | Problem]:
     """ Submit
@@ -183,6 +195,7 @@ async def asyncio_detailed(
     best re-scored on test).
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (ExplanationRequest): Explain a neuron from its top excerpts; best-of-k scored on a
             held-out split.
 
@@ -197,6 +210,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -210,6 +224,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ExplanationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Operation | Problem | None:
     """ Submit
@@ -218,6 +233,7 @@ async def asyncio(
     best re-scored on test).
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (ExplanationRequest): Explain a neuron from its top excerpts; best-of-k scored on a
             held-out split.
 
@@ -233,5 +249,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -34,13 +34,17 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Operation | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Operation | Problem | None:
     if response.status_code == 200:
         response_200 = Operation.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -83,7 +87,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Operation | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Operation | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -97,10 +101,10 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[Operation | Problem]:
+) -> Response[Any | Operation | Problem]:
     """ Get Operation
 
-     State, progress and the result or the problem of one operation.
+     State, progress and the result or the problem of one operation (with a strong ETag).
 
     Args:
         operation_id (str): The id a submit returned.
@@ -110,7 +114,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Operation | Problem]
+        Response[Any | Operation | Problem]
      """
 
 
@@ -130,10 +134,10 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Operation | Problem | None:
+) -> Any | Operation | Problem | None:
     """ Get Operation
 
-     State, progress and the result or the problem of one operation.
+     State, progress and the result or the problem of one operation (with a strong ETag).
 
     Args:
         operation_id (str): The id a submit returned.
@@ -143,7 +147,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Operation | Problem
+        Any | Operation | Problem
      """
 
 
@@ -158,10 +162,10 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[Operation | Problem]:
+) -> Response[Any | Operation | Problem]:
     """ Get Operation
 
-     State, progress and the result or the problem of one operation.
+     State, progress and the result or the problem of one operation (with a strong ETag).
 
     Args:
         operation_id (str): The id a submit returned.
@@ -171,7 +175,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Operation | Problem]
+        Response[Any | Operation | Problem]
      """
 
 
@@ -191,10 +195,10 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Operation | Problem | None:
+) -> Any | Operation | Problem | None:
     """ Get Operation
 
-     State, progress and the result or the problem of one operation.
+     State, progress and the result or the problem of one operation (with a strong ETag).
 
     Args:
         operation_id (str): The id a submit returned.
@@ -204,7 +208,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Operation | Problem
+        Any | Operation | Problem
      """
 
 

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.operation import Operation
 from ...models.problem import Problem
 from ...models.score_request import ScoreRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: ScoreRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -110,6 +115,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ScoreRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Operation | Problem]:
     """ Submit
@@ -118,6 +124,7 @@ def sync_detailed(
     with calibration).
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (ScoreRequest): Score an explanation of a neuron against its real activations.
 
     Raises:
@@ -131,6 +138,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -144,6 +152,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ScoreRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Operation | Problem | None:
     """ Submit
@@ -152,6 +161,7 @@ def sync(
     with calibration).
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (ScoreRequest): Score an explanation of a neuron against its real activations.
 
     Raises:
@@ -166,6 +176,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -173,6 +184,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ScoreRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Operation | Problem]:
     """ Submit
@@ -181,6 +193,7 @@ async def asyncio_detailed(
     with calibration).
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (ScoreRequest): Score an explanation of a neuron against its real activations.
 
     Raises:
@@ -194,6 +207,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -207,6 +221,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ScoreRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Operation | Problem | None:
     """ Submit
@@ -215,6 +230,7 @@ async def asyncio(
     with calibration).
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (ScoreRequest): Score an explanation of a neuron against its real activations.
 
     Raises:
@@ -229,5 +245,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.operation import Operation
 from ...models.problem import Problem
 from ...models.simulation_request import SimulationRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: SimulationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -110,6 +115,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SimulationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Operation | Problem]:
     """ Submit
@@ -117,6 +123,7 @@ def sync_detailed(
      Predict a neuron's activation (0-10) at every token from an explanation alone.
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (SimulationRequest): Predict activations from an explanation alone, on texts or on
             given tokens.
 
@@ -131,6 +138,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -144,6 +152,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: SimulationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Operation | Problem | None:
     """ Submit
@@ -151,6 +160,7 @@ def sync(
      Predict a neuron's activation (0-10) at every token from an explanation alone.
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (SimulationRequest): Predict activations from an explanation alone, on texts or on
             given tokens.
 
@@ -166,6 +176,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -173,6 +184,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SimulationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Operation | Problem]:
     """ Submit
@@ -180,6 +192,7 @@ async def asyncio_detailed(
      Predict a neuron's activation (0-10) at every token from an explanation alone.
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (SimulationRequest): Predict activations from an explanation alone, on texts or on
             given tokens.
 
@@ -194,6 +207,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -207,6 +221,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: SimulationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Operation | Problem | None:
     """ Submit
@@ -214,6 +229,7 @@ async def asyncio(
      Predict a neuron's activation (0-10) at every token from an explanation alone.
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (SimulationRequest): Predict activations from an explanation alone, on texts or on
             given tokens.
 
@@ -229,5 +245,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

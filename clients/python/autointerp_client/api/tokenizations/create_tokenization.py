@@ -11,6 +11,7 @@ from ... import errors
 from ...models.operation import Operation
 from ...models.problem import Problem
 from ...models.tokenization_request import TokenizationRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: TokenizationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
 
 
     
@@ -110,6 +115,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TokenizationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Operation | Problem]:
     """ Submit
@@ -117,6 +123,7 @@ def sync_detailed(
      Split texts into a subject model's tokens, with character offsets.
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (TokenizationRequest): Texts to split into a model's tokens.
 
     Raises:
@@ -130,6 +137,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -143,6 +151,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TokenizationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Operation | Problem | None:
     """ Submit
@@ -150,6 +159,7 @@ def sync(
      Split texts into a subject model's tokens, with character offsets.
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (TokenizationRequest): Texts to split into a model's tokens.
 
     Raises:
@@ -164,6 +174,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -171,6 +182,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TokenizationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Operation | Problem]:
     """ Submit
@@ -178,6 +190,7 @@ async def asyncio_detailed(
      Split texts into a subject model's tokens, with character offsets.
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (TokenizationRequest): Texts to split into a model's tokens.
 
     Raises:
@@ -191,6 +204,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -204,6 +218,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TokenizationRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Operation | Problem | None:
     """ Submit
@@ -211,6 +226,7 @@ async def asyncio(
      Split texts into a subject model's tokens, with character offsets.
 
     Args:
+        idempotency_key (None | str | Unset): Reusing a key with a different body is a 422.
         body (TokenizationRequest): Texts to split into a model's tokens.
 
     Raises:
@@ -225,5 +241,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed
