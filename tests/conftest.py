@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -107,3 +110,37 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def service_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """Environment for a service or worker process using the test's Redis and data."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOINTERP_")}
+    env.update(
+        AUTOINTERP_REDIS_URL=str(settings.redis_url),
+        AUTOINTERP_DATA_DIR=str(settings.data_dir),
+        AUTOINTERP_CORPORA_DIR=str(settings.corpora_dir),
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[str]:
+    """`autointerp serve` as a real process on a free loopback port; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autointerp", "serve", "--port", str(port)],
+        env=service_env(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    yield base
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=30)

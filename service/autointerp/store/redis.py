@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 
 def connect(url: str) -> Redis:
-    """A pooled client with short timeouts, so a missing Redis fails fast instead of hanging."""
+    """A pooled client with short timeouts, so a missing Redis fails fast instead of hanging.
+
+    A command that meets a connection Redis closed (after a restart) is retried twice on a
+    fresh connection, so a restart costs callers nothing once Redis is back.
+    """
     return Redis.from_url(
         url,
         socket_connect_timeout=2.0,
         socket_timeout=5.0,
         health_check_interval=15,
-        retry_on_timeout=False,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
+        retry_on_error=[RedisConnectionError],
     )
 
 

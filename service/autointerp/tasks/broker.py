@@ -4,9 +4,10 @@ message whose worker died is re-delivered to another worker after `redelivery_id
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
 
-from taskiq import AsyncBroker, AsyncTaskiqDecoratedTask
+from redis.asyncio import Redis
+from taskiq import AckableMessage, AsyncBroker, AsyncTaskiqDecoratedTask
 from taskiq.api import run_receiver_task
 from taskiq_redis import RedisStreamBroker
 
@@ -15,6 +16,48 @@ from autointerp.tasks.base import Queue
 from autointerp.tasks.execution import execute_operation
 
 TASK_NAME = "autointerp.execute_operation"
+
+
+class ReclaimingStreamBroker(RedisStreamBroker):
+    """RedisStreamBroker whose workers also reclaim stale messages while the stream is idle.
+
+    Upstream (taskiq-redis 1.2) only runs XAUTOCLAIM after a read that returned new messages,
+    so the job of a killed worker waits until someone submits new work. Here every read cycle
+    first claims messages that have been pending longer than `idle_timeout`.
+    """
+
+    async def listen(self) -> AsyncGenerator[AckableMessage, None]:
+        """Stale messages first, then new ones; each acknowledged after its task ran."""
+        async with Redis(connection_pool=self.connection_pool) as connection:
+            while True:
+                # Redis 7 replies [cursor, entries, deleted ids]; Redis 6.2 [cursor, entries].
+                reply = await connection.xautoclaim(
+                    self.queue_name,
+                    self.consumer_group_name,
+                    self.consumer_name,
+                    min_idle_time=self.idle_timeout,
+                    count=self.unacknowledged_batch_size,
+                )
+                claimed = reply[1]
+                fetched = await connection.xreadgroup(
+                    self.consumer_group_name,
+                    self.consumer_name,
+                    {self.queue_name: ">"},
+                    block=self.block,
+                    count=self.count,
+                )
+                messages = [(self.queue_name, claimed)] + [
+                    (stream.decode(), entries) for stream, entries in fetched or []
+                ]
+                for stream, entries in messages:
+                    for message_id, fields in entries:
+                        if fields:  # a claimed entry may have been trimmed away
+                            yield AckableMessage(
+                                data=fields[b"data"],
+                                ack=self._ack_generator(id=message_id, queue_name=stream),
+                            )
+
+
 # How many operations one worker runs at once, per queue: model work is memory- and CPU-bound.
 CONCURRENCY = {Queue.model: 1, Queue.llm: 16}
 
@@ -27,7 +70,7 @@ class Brokers:
         self.brokers: dict[Queue, AsyncBroker] = {}
         self.tasks: dict[Queue, AsyncTaskiqDecoratedTask[[str], None]] = {}
         for queue in Queue:
-            broker = RedisStreamBroker(
+            broker = ReclaimingStreamBroker(
                 redis_url,
                 queue_name=f"{prefix}:queue:{queue.value}",
                 consumer_group_name=f"{prefix}-workers",

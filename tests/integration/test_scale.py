@@ -1,0 +1,107 @@
+"""Operations at scale: separate worker processes sharing Redis, redelivery when a worker
+dies, queued jobs surviving a Redis restart, and a bounded load test over loopback."""
+
+import asyncio
+import signal
+import subprocess
+import sys
+
+import httpx
+import pytest
+import redis
+
+from autointerp.store.embedded import EmbeddedRedis
+from tests.conftest import free_port, running_app, service_env, wait_for_operation
+
+pytestmark = pytest.mark.integration
+
+
+def start_worker(settings, *queues):
+    args = [sys.executable, "-m", "autointerp", "worker"]
+    for queue in queues:
+        args += ["--queue", queue]
+    return subprocess.Popen(
+        args,
+        env=service_env(settings, AUTOINTERP_REDELIVERY_IDLE_S="2"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def wait_running(client, operation_id):
+    for _ in range(1200):
+        body = (await client.get(f"/v1/operations/{operation_id}")).json()
+        if body["state"] == "running" and body["progress"]["fraction"] > 0:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the operation never started running")
+
+
+async def test_killed_worker_job_is_completed_by_another(settings):
+    api_only = settings.model_copy(update={"in_process_worker": False})
+    first = start_worker(settings, "model")
+    second = None
+    try:
+        async with running_app(api_only) as client:
+            body = {
+                "model": "minilm-l6",
+                "corpus": {"type": "builtin"},
+                "layers": [0, 1],
+                "max_tokens": 60_000,
+                "batch_size": 8,
+            }
+            operation = (await client.post("/v1/scans", json=body)).json()
+            await wait_running(client, operation["id"])
+            first.send_signal(signal.SIGKILL)
+            first.wait()
+            second = start_worker(settings, "model")
+            done = await wait_for_operation(client, operation["id"], timeout_s=240)
+            assert done["state"] == "succeeded", done
+            assert done["result"]["tokens"] == 60_000
+            record = await client.get("/v1/models/minilm-l6/layers/1/neurons/7")
+            assert record.status_code == 200 and len(record.json()["top"]) == 20
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
+
+
+async def test_queued_jobs_survive_a_redis_restart(settings, tmp_path):
+    server = EmbeddedRedis(tmp_path / "redis", port=free_port())
+    server.start()
+    own = settings.model_copy(update={"redis_url": server.url, "in_process_worker": False})
+    worker = None
+    try:
+        async with running_app(own) as client:
+            ids = []
+            for i in range(3):
+                body = {"model": "tiny-gpt2", "texts": [f"queued {i}"]}
+                ids.append((await client.post("/v1/tokenizations", json=body)).json()["id"])
+            await asyncio.to_thread(server.stop)
+            await asyncio.to_thread(server.start)  # the append-only file brings the queue back
+            worker = start_worker(own, "model")
+            for operation_id in ids:
+                done = await wait_for_operation(client, operation_id, timeout_s=120)
+                assert done["state"] == "succeeded"
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=30)
+        server.stop()
+
+
+async def test_load_1000_submissions_of_200_requests(server, clean_redis):
+    limits = httpx.Limits(max_connections=100)
+    async with httpx.AsyncClient(base_url=server, limits=limits, timeout=60) as client:
+        bodies = [{"model": "tiny-gpt2", "texts": [f"load {i % 200}"]} for i in range(1000)]
+        responses = await asyncio.gather(
+            *(client.post("/v1/tokenizations", json=b) for b in bodies)
+        )
+        assert all(r.status_code in (200, 202) for r in responses)
+        ids = {r.json()["id"] for r in responses}
+        assert len(ids) == 200
+        assert redis.Redis.from_url(clean_redis).zcard("autointerp:v1:ops") == 200
+        for operation_id in ids:
+            done = await wait_for_operation(client, operation_id, timeout_s=120)
+            assert done["state"] == "succeeded"
