@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from autointerp.config import Settings
 from autointerp.llm.profiles import LanguageModels
 from autointerp.ops.store import OperationStore
+from autointerp.schemas.operations import Operation, OperationKind
 from autointerp.store.records import RecordStore
 from autointerp.subjects.catalog import builtin_sources
 from autointerp.subjects.corpora import Corpora
@@ -26,6 +29,8 @@ class Runtime:
     corpora: Corpora
     records: RecordStore
     llms: LanguageModels
+    submit: Callable[[OperationKind, BaseModel], Awaitable[Operation]] | None = None
+    """Set once the process has brokers: lets a task (a batch) submit child operations."""
 
 
 def build_runtime(settings: Settings, redis: Redis) -> Runtime:

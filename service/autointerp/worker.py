@@ -8,6 +8,7 @@ import signal
 
 from autointerp.config import Settings
 from autointerp.interp.errors import InvalidRequest
+from autointerp.ops.submission import submitter
 from autointerp.runtime import build_runtime
 from autointerp.store.redis import connect
 from autointerp.tasks.base import Queue
@@ -23,6 +24,7 @@ async def run_worker(settings: Settings, queues: list[Queue]) -> None:
     redis = connect(settings.redis_url)
     runtime = build_runtime(settings, redis)
     brokers = Brokers(settings.redis_url, runtime)
+    submitter(runtime, brokers)
     await brokers.startup()
     receivers = brokers.start_receivers(queues)
     stop = asyncio.Event()

@@ -15,6 +15,7 @@ from autointerp.api.problems import install_problem_handlers
 from autointerp.api.routes import health, models, operations, submissions
 from autointerp.config import Settings
 from autointerp.observability import HttpMetrics, RequestContextMiddleware
+from autointerp.ops.submission import submitter
 from autointerp.runtime import build_runtime
 from autointerp.store.embedded import EmbeddedRedis
 from autointerp.store.redis import connect
@@ -37,6 +38,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     redis = connect(redis_url)
     runtime = build_runtime(settings, redis)
     brokers = Brokers(redis_url, runtime)
+    submitter(runtime, brokers)
     await brokers.startup()
     receivers = brokers.start_receivers(Queue) if settings.in_process_worker else []
     app.state.runtime, app.state.brokers = runtime, brokers

@@ -64,3 +64,13 @@ async def submit_operation(
             f"operation {operation_id} vanished from Redis while submitting"
         )
     return operation, outcome
+
+
+def submitter(runtime: Runtime, brokers: Brokers) -> None:
+    """Let tasks in this process submit operations (a batch submits its children)."""
+
+    async def submit(kind: OperationKind, request: BaseModel) -> Operation:
+        operation, _ = await submit_operation(kind, request, runtime, brokers)
+        return operation
+
+    runtime.submit = submit

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Field
 
 from autointerp.schemas.activations import ActivationsResult, ScanResult
+from autointerp.schemas.batches import BatchResult
 from autointerp.schemas.common import Problem, WireModel
 from autointerp.schemas.explanations import ExplanationResult, ScoreResult, SimulationResult
 from autointerp.schemas.tokenization import TokenizationResult
@@ -23,6 +24,7 @@ class OperationKind(StrEnum):
     explanation = "explanation"
     simulation = "simulation"
     score = "score"
+    batch = "batch"
 
 
 class OperationState(StrEnum):
@@ -46,7 +48,8 @@ OperationResult = Annotated[
     | ScanResult
     | ExplanationResult
     | SimulationResult
-    | ScoreResult,
+    | ScoreResult
+    | BatchResult,
     Field(discriminator="kind"),
 ]
 

@@ -147,6 +147,20 @@ class RecordStore:
         """Remember an explanation or score of a neuron (JSON summary), by operation."""
         await self.redis.hset(self._results_key(model, layer, index), operation_id, summary)
 
+    def _ranking_key(self, model: str, layer: int) -> str:
+        return f"{self.prefix}:v1:layer:{model}:{layer}:best"
+
+    async def rank(self, model: str, layer: int, index: int, correlation: float) -> None:
+        """Keep the neuron's best score in its layer's ranking."""
+        await self.redis.zadd(self._ranking_key(model, layer), {str(index): correlation}, gt=True)
+
+    async def ranking(self, model: str, layer: int, limit: int) -> list[tuple[int, float]]:
+        """The layer's neurons with their best score, best first."""
+        rows = await self.redis.zrevrange(
+            self._ranking_key(model, layer), 0, limit - 1, withscores=True
+        )
+        return [(int(member), float(score)) for member, score in rows]
+
     async def results(self, model: str, layer: int, index: int) -> list[str]:
         """Every remembered explanation and score summary of a neuron."""
         values = await self.redis.hvals(self._results_key(model, layer, index))

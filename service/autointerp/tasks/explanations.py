@@ -110,9 +110,12 @@ async def _remember(
         random_only_correlation=scored.random_only.correlation,
         scan_id=neuron.scan,
     )
-    await context.runtime.records.add_result(
+    records = context.runtime.records
+    await records.add_result(
         neuron.model, neuron.layer, neuron.index, context.operation_id, summary.model_dump_json()
     )
+    if summary.correlation is not None:
+        await records.rank(neuron.model, neuron.layer, neuron.index, summary.correlation)
 
 
 # -- explanations ---------------------------------------------------------------------------

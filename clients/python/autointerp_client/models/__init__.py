@@ -2,6 +2,9 @@
 
 from .activations_request import ActivationsRequest
 from .activations_result import ActivationsResult
+from .batch_child import BatchChild
+from .batch_request import BatchRequest
+from .batch_result import BatchResult
 from .builtin_corpus import BuiltinCorpus
 from .calibration_out import CalibrationOut
 from .excerpt_in import ExcerptIn
@@ -29,6 +32,7 @@ from .operation_state import OperationState
 from .polarity import Polarity
 from .problem import Problem
 from .progress import Progress
+from .ranked_neuron import RankedNeuron
 from .scan_request import ScanRequest
 from .scan_result import ScanResult
 from .score_out import ScoreOut
@@ -49,6 +53,9 @@ from .usage_out import UsageOut
 __all__ = (
     "ActivationsRequest",
     "ActivationsResult",
+    "BatchChild",
+    "BatchRequest",
+    "BatchResult",
     "BuiltinCorpus",
     "CalibrationOut",
     "ExcerptIn",
@@ -76,6 +83,7 @@ __all__ = (
     "Polarity",
     "Problem",
     "Progress",
+    "RankedNeuron",
     "ScanRequest",
     "ScanResult",
     "ScoredExplanation",

@@ -16,6 +16,7 @@ import datetime
 
 if TYPE_CHECKING:
   from ..models.activations_result import ActivationsResult
+  from ..models.batch_result import BatchResult
   from ..models.explanation_result import ExplanationResult
   from ..models.problem import Problem
   from ..models.progress import Progress
@@ -44,8 +45,8 @@ class Operation:
             state (OperationState): Where an operation is in its life.
             updated_at (datetime.datetime):
             error (None | Problem | Unset): Why the operation failed.
-            result (ActivationsResult | ExplanationResult | None | ScanResult | ScoreResult | SimulationResult |
-                TokenizationResult | Unset):
+            result (ActivationsResult | BatchResult | ExplanationResult | None | ScanResult | ScoreResult | SimulationResult
+                | TokenizationResult | Unset):
      """
 
     created_at: datetime.datetime
@@ -55,7 +56,7 @@ class Operation:
     state: OperationState
     updated_at: datetime.datetime
     error: None | Problem | Unset = UNSET
-    result: ActivationsResult | ExplanationResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset = UNSET
+    result: ActivationsResult | BatchResult | ExplanationResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset = UNSET
 
 
 
@@ -63,6 +64,7 @@ class Operation:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.activations_result import ActivationsResult # noqa: PLC0415
+        from ..models.batch_result import BatchResult # noqa: PLC0415
         from ..models.explanation_result import ExplanationResult # noqa: PLC0415
         from ..models.problem import Problem # noqa: PLC0415
         from ..models.progress import Progress # noqa: PLC0415
@@ -105,6 +107,8 @@ class Operation:
             result = self.result.to_dict()
         elif isinstance(self.result, ScoreResult):
             result = self.result.to_dict()
+        elif isinstance(self.result, BatchResult):
+            result = self.result.to_dict()
         else:
             result = self.result
 
@@ -131,6 +135,7 @@ class Operation:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.activations_result import ActivationsResult # noqa: PLC0415
+        from ..models.batch_result import BatchResult # noqa: PLC0415
         from ..models.explanation_result import ExplanationResult # noqa: PLC0415
         from ..models.problem import Problem # noqa: PLC0415
         from ..models.progress import Progress # noqa: PLC0415
@@ -186,7 +191,7 @@ class Operation:
         error = _parse_error(d.pop("error", UNSET))
 
 
-        def _parse_result(data: object) -> ActivationsResult | ExplanationResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset:
+        def _parse_result(data: object) -> ActivationsResult | BatchResult | ExplanationResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -251,7 +256,17 @@ class Operation:
                 return result_type_0_type_5
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ActivationsResult | ExplanationResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                result_type_0_type_6 = BatchResult.from_dict(data)
+
+
+
+                return result_type_0_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ActivationsResult | BatchResult | ExplanationResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset, data)
 
         result = _parse_result(d.pop("result", UNSET))
 

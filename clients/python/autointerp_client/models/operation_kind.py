@@ -2,6 +2,7 @@ from enum import StrEnum
 
 class OperationKind(StrEnum):
     ACTIVATIONS = "activations"
+    BATCH = "batch"
     EXPLANATION = "explanation"
     SCAN = "scan"
     SCORE = "score"

@@ -10,7 +10,8 @@ from autointerp.api.deps import RuntimeDep
 from autointerp.api.problems import PROBLEM_RESPONSES
 from autointerp.interp.errors import AutointerpError, NotFound
 from autointerp.neuron_records import read_neuron_record
-from autointerp.schemas.activations import ModelInfo, NeuronRecordPublic
+from autointerp.schemas.activations import ModelInfo, NeuronRecordPublic, NeuronResult
+from autointerp.schemas.batches import RankedNeuron
 from autointerp.subjects.catalog import source_is_present
 from autointerp.subjects.neurons import model_shape
 
@@ -58,6 +59,36 @@ async def get_model(runtime: RuntimeDep, model: str = Path(max_length=200)) -> M
     if model not in runtime.models.sources:
         raise NotFound(f"unknown model {model!r}; known models: {sorted(runtime.models.sources)}")
     return await asyncio.to_thread(_info, runtime, model)
+
+
+@router.get(
+    "/{model}/layers/{layer}/neurons",
+    operation_id="rankNeurons",
+    response_model=list[RankedNeuron],
+    responses=PROBLEM_RESPONSES,
+)
+async def rank_neurons(
+    runtime: RuntimeDep,
+    model: str = Path(max_length=200),
+    layer: int = Path(ge=0, le=100_000),
+    limit: int = Query(default=100, ge=1, le=10_000),
+) -> list[RankedNeuron]:
+    """A layer's explained neurons sorted by their best cached score, best first."""
+    runtime.models.source(model)
+    ranked = []
+    for index, correlation in await runtime.records.ranking(model, layer, limit):
+        summaries = await runtime.records.results(model, layer, index)
+        results = [NeuronResult.model_validate_json(s) for s in summaries]
+        top = max(results, key=lambda r: -2.0 if r.correlation is None else r.correlation)
+        ranked.append(
+            RankedNeuron(
+                index=index,
+                correlation=correlation,
+                explanation=top.explanation,
+                operation_id=top.operation_id,
+            )
+        )
+    return ranked
 
 
 @router.get(

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from autointerp.api.submit import add_submit_route
 from autointerp.schemas.activations import ActivationsRequest, ScanRequest
+from autointerp.schemas.batches import BatchRequest
 from autointerp.schemas.explanations import ExplanationRequest, ScoreRequest, SimulationRequest
 from autointerp.schemas.operations import OperationKind
 from autointerp.schemas.tokenization import TokenizationRequest
@@ -60,4 +61,13 @@ add_submit_route(
     "createScore",
     "Score an explanation: correlate simulated with real activations (top-and-random and "
     "random-only, with calibration).",
+)
+add_submit_route(
+    router,
+    "/batches",
+    OperationKind.batch,
+    BatchRequest,
+    "createBatch",
+    "Explain and score many neurons of a layer (a list, or all of them) as one parent "
+    "operation whose progress counts its children; results land per neuron.",
 )
