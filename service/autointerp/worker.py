@@ -33,8 +33,6 @@ async def run_worker(settings: Settings, queues: list[Queue]) -> None:
         loop.add_signal_handler(sig, stop.set)
     log.info("worker started", extra={"queues": [q.value for q in queues]})
     await stop.wait()
-    for receiver in receivers:
-        receiver.cancel()
-    await asyncio.gather(*receivers, return_exceptions=True)
+    await brokers.stop_receivers(receivers)
     await brokers.shutdown()
     await redis.aclose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
@@ -46,11 +46,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        for receiver in receivers:
-            receiver.cancel()
-        for receiver in receivers:
-            with suppress(asyncio.CancelledError):
-                await receiver
+        await brokers.stop_receivers(receivers)
         await brokers.shutdown()
         await redis.aclose()
         if embedded is not None:

@@ -4,10 +4,11 @@ message whose worker died is re-delivered to another worker after `redelivery_id
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncGenerator, Iterable
 
 from redis.asyncio import Redis
-from taskiq import AckableMessage, AsyncBroker, AsyncTaskiqDecoratedTask
+from taskiq import AckableMessage, AsyncTaskiqDecoratedTask
 from taskiq.api import run_receiver_task
 from taskiq_redis import RedisStreamBroker
 
@@ -15,6 +16,7 @@ from autointerp.runtime import Runtime
 from autointerp.tasks.base import Queue
 from autointerp.tasks.execution import execute_operation
 
+log = logging.getLogger(__name__)
 TASK_NAME = "autointerp.execute_operation"
 
 
@@ -26,10 +28,14 @@ class ReclaimingStreamBroker(RedisStreamBroker):
     first claims messages that have been pending longer than `idle_timeout`.
     """
 
+    stopping = False
+    """Set by `Brokers.stop_receivers`: the listen loop ends after its current read, so a
+    worker never has to cancel a blocked XREADGROUP (which can leave the read hanging)."""
+
     async def listen(self) -> AsyncGenerator[AckableMessage, None]:
         """Stale messages first, then new ones; each acknowledged after its task ran."""
         async with Redis(connection_pool=self.connection_pool) as connection:
-            while True:
+            while not self.stopping:
                 # Redis 7 replies [cursor, entries, deleted ids]; Redis 6.2 [cursor, entries].
                 reply = await connection.xautoclaim(
                     self.queue_name,
@@ -67,7 +73,7 @@ class Brokers:
 
     def __init__(self, redis_url: str, runtime: Runtime) -> None:
         prefix = runtime.settings.queue_prefix
-        self.brokers: dict[Queue, AsyncBroker] = {}
+        self.brokers: dict[Queue, ReclaimingStreamBroker] = {}
         self.tasks: dict[Queue, AsyncTaskiqDecoratedTask[[str], None]] = {}
         for queue in Queue:
             broker = ReclaimingStreamBroker(
@@ -79,6 +85,7 @@ class Brokers:
                 maxlen=100_000,
                 idle_timeout=runtime.settings.redelivery_idle_s * 1000,
                 unacknowledged_lock_timeout=30,
+                xread_block=1000,  # how long a stop request may wait for the current read
             )
 
             async def execute(operation_id: str) -> None:
@@ -100,6 +107,24 @@ class Brokers:
     async def enqueue(self, queue: Queue, operation_id: str) -> None:
         """Put an operation on its queue."""
         await self.tasks[queue].kiq(operation_id)
+
+    async def stop_receivers(
+        self, receivers: list[asyncio.Task[None]], grace_s: float = 30.0
+    ) -> None:
+        """Stop consuming: reads end, running operations get `grace_s` to finish (an
+        unfinished one is re-delivered later, as after a crash), then stragglers are cancelled
+        without waiting on them forever."""
+        for broker in self.brokers.values():
+            broker.stopping = True
+        if not receivers:
+            return
+        _, pending = await asyncio.wait(receivers, timeout=grace_s)
+        for receiver in pending:
+            receiver.cancel()
+        if pending:
+            _, stuck = await asyncio.wait(pending, timeout=5)
+            if stuck:
+                log.warning("receivers did not stop", extra={"count": len(stuck)})
 
     def start_receivers(self, queues: Iterable[Queue]) -> list[asyncio.Task[None]]:
         """Consume the given queues in this process's event loop until cancelled."""
