@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     job_timeout_s: float = Field(
         default=3600.0, gt=0, description="An operation running longer fails with a reason."
     )
+    max_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=100,
+        description="Starts of one operation (re-deliveries after a worker died) before it is "
+        "dead-lettered: marked failed with the reason instead of crashing workers forever.",
+    )
     redelivery_idle_s: int = Field(
         default=600, ge=1, description="Re-deliver a job whose worker went silent this long."
     )

@@ -168,3 +168,19 @@ async def test_job_timeout_fails_the_operation(settings):
         operation = (await client.post("/v1/scans", json=body)).json()
         done = await wait_for_operation(client, operation["id"])
         assert done["state"] == "failed" and "within 0.2 s" in done["error"]["detail"]
+
+
+async def test_an_operation_that_keeps_killing_workers_is_dead_lettered(settings, clean_redis):
+    api_only = settings.model_copy(update={"in_process_worker": False})
+    async with running_app(api_only) as client:
+        operation = (await client.post("/v1/tokenizations", json=REQUEST)).json()
+    # As if three workers had started it and died.
+    redis.Redis.from_url(clean_redis).hset(f"autointerp:v1:op:{operation['id']}", "attempts", 3)
+    async with running_app(settings) as client:
+        done = await wait_for_operation(client, operation["id"])
+        assert done["state"] == "failed" and done["result"] is None
+        assert done["error"]["type"].endswith("/dead-letter")
+        assert "started 3 times" in done["error"]["detail"]
+        # Resubmitting runs it afresh.
+        again = (await client.post("/v1/tokenizations", json=REQUEST)).json()
+        assert (await wait_for_operation(client, again["id"]))["state"] == "succeeded"

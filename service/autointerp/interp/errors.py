@@ -68,3 +68,10 @@ class Conflict(AutointerpError):
     status = 422
     title = "Conflicting request"
     type_slug = "conflict"
+
+
+class DeadLettered(OperationFailed):
+    """An operation started too many times without finishing: its workers kept dying."""
+
+    title = "Operation dead-lettered"
+    type_slug = "dead-letter"

@@ -27,7 +27,7 @@ if state == false then
 end
 if state == 'failed' or state == 'cancelled' then
   redis.call('HSET', KEYS[1], 'state', 'queued', 'progress', ARGV[3], 'updated_at', ARGV[2])
-  redis.call('HDEL', KEYS[1], 'error', 'result')
+  redis.call('HDEL', KEYS[1], 'error', 'result', 'attempts')
   redis.call('PERSIST', KEYS[1])
   return 2
 end
@@ -116,6 +116,10 @@ class OperationStore:
         """The canonical request the operation was submitted with."""
         value = await self.redis.hget(self.key(operation_id), "request")
         return value.decode() if value is not None else None
+
+    async def count_attempt(self, operation_id: str) -> int:
+        """Count one more start of the operation; returns the count so far."""
+        return int(await self.redis.hincrby(self.key(operation_id), "attempts", 1))
 
     async def mark_running(self, operation_id: str) -> None:
         """The worker has started the operation."""

@@ -10,7 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from autointerp.interp.errors import AutointerpError, OperationCancelled, OperationFailed
+from autointerp.interp.errors import (
+    AutointerpError,
+    DeadLettered,
+    OperationCancelled,
+    OperationFailed,
+)
 from autointerp.runtime import Runtime
 from autointerp.schemas.common import Problem
 from autointerp.tasks.base import OperationContext
@@ -41,6 +46,12 @@ async def _run(operation_id: str, runtime: Runtime) -> str | None:
     request_json = await store.request_json(operation_id)
     if request_json is None:  # the hash expired between the two reads
         return None
+    attempts = await store.count_attempt(operation_id)
+    if attempts > runtime.settings.max_attempts:
+        raise DeadLettered(
+            f"the operation was started {attempts - 1} times and never finished (its worker "
+            "stopped each time); resubmit the request to try again"
+        )
     handler = HANDLERS[operation.kind]
     request = handler.request_model.model_validate_json(request_json)
     await store.mark_running(operation_id)
