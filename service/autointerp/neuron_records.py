@@ -14,13 +14,15 @@ from autointerp.schemas.activations import (
     NeuronResult,
     NeuronStatsPublic,
 )
+from autointerp.store.records import ScanMeta
 from autointerp.subjects.neurons import model_shape
 
 
-async def read_neuron_record(
+async def find_scan(
     runtime: Runtime, model: str, layer: int, index: int, scan_id: str | None
-) -> NeuronRecordPublic:
-    """A neuron's record from the given scan (default: the model's latest)."""
+) -> ScanMeta:
+    """The scan holding a neuron's record (default: the model's latest), checking the model,
+    the neuron's range and that the scan recorded its layer; reads no record."""
     source = runtime.models.source(model)  # unknown model: error naming the known ones
     shape = model_shape(await asyncio.to_thread(runtime.models.config, source.name))
     shape.check(layer, [index])
@@ -29,9 +31,20 @@ async def read_neuron_record(
     meta = await store.meta(scan_id) if scan_id else None
     if meta is None or meta.model != model:
         raise NotFound(f"no scan of model {model!r} found; submit one with POST /v1/scans")
+    if layer not in meta.layers:
+        raise NotFound(f"scan {meta.scan_id} did not record layer {layer}; it has {meta.layers}")
+    return meta
+
+
+async def read_neuron_record(
+    runtime: Runtime, model: str, layer: int, index: int, scan_id: str | None
+) -> NeuronRecordPublic:
+    """A neuron's record from the given scan (default: the model's latest)."""
+    meta = await find_scan(runtime, model, layer, index, scan_id)
+    store = runtime.records
     stored = await store.neuron(meta, layer, index)
     if stored is None:
-        raise NotFound(f"scan {meta.scan_id} did not record layer {layer}; it has {meta.layers}")
+        raise NotFound(f"scan {meta.scan_id} holds no record of neuron {index}")
     ids = [int(i) for i in stored.excerpt_ids if i >= 0]
     tokens = await store.excerpt_tokens(meta.scan_id, sorted(set(ids)))
     tokenizer = await asyncio.to_thread(runtime.models.tokenizer, model)

@@ -21,7 +21,7 @@ from autointerp.schemas.activations import (
 from autointerp.schemas.operations import OperationKind
 from autointerp.store.records import ScanMeta, encode_neuron
 from autointerp.subjects.accumulate import LayerAccumulator
-from autointerp.subjects.neurons import MlpNeurons, model_shape
+from autointerp.subjects.neurons import MlpNeurons, ModelShape, model_shape
 from autointerp.subjects.scan import ScanOutput, ScanSettings, scan_corpus
 from autointerp.tasks.base import OperationContext, OperationHandler, Queue
 
@@ -74,12 +74,12 @@ ACTIVATIONS = OperationHandler(
 )
 
 
-def _scan_layers(request: ScanRequest, runtime: Runtime) -> list[int]:
+def _scan_layers(request: ScanRequest, runtime: Runtime) -> tuple[ModelShape, list[int]]:
     shape = model_shape(runtime.models.config(request.model))
     layers = sorted(set(request.layers)) if request.layers else list(range(shape.layers))
     for layer in layers:
         shape.check(layer)
-    return layers
+    return shape, layers
 
 
 async def _scan_identity(request: ScanRequest, runtime: Runtime) -> dict[str, Any]:
@@ -110,7 +110,7 @@ def _layer_blobs(acc: LayerAccumulator) -> dict[int, bytes]:
 
 async def _run_scan(request: ScanRequest, context: OperationContext) -> ScanResult:
     runtime = context.runtime
-    layers = _scan_layers(request, runtime)
+    shape, layers = _scan_layers(request, runtime)
     settings = ScanSettings(
         layers=layers,
         excerpt_tokens=request.excerpt_tokens,
@@ -151,7 +151,6 @@ async def _run_scan(request: ScanRequest, context: OperationContext) -> ScanResu
     for layer, acc in output.layers.items():
         await store.write_layer(scan_id, layer, await asyncio.to_thread(_layer_blobs, acc))
     await store.write_excerpts(scan_id, output.excerpt_token_ids)
-    shape = model_shape(runtime.models.config(request.model))
     meta = ScanMeta(
         scan_id=scan_id,
         model=request.model,

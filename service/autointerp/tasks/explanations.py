@@ -12,7 +12,7 @@ from autointerp.interp.explainers import explain
 from autointerp.interp.ports import Usage
 from autointerp.interp.records import ActivationRecord
 from autointerp.interp.splits import Split, split_records
-from autointerp.neuron_records import read_neuron_record
+from autointerp.neuron_records import find_scan, read_neuron_record
 from autointerp.runtime import Runtime
 from autointerp.schemas.activations import NeuronResult
 from autointerp.schemas.explanations import (
@@ -42,8 +42,8 @@ async def _resolve_scan(neuron: NeuronRef | None, runtime: Runtime) -> NeuronRef
     """Pin a neuron to a concrete scan, so the operation id changes when a new scan lands."""
     if neuron is None or neuron.scan is not None:
         return neuron
-    record = await read_neuron_record(runtime, neuron.model, neuron.layer, neuron.index, None)
-    return neuron.model_copy(update={"scan": record.scan_id})
+    meta = await find_scan(runtime, neuron.model, neuron.layer, neuron.index, None)
+    return neuron.model_copy(update={"scan": meta.scan_id})
 
 
 async def _records(
