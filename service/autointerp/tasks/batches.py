@@ -12,7 +12,7 @@ from autointerp.schemas.explanations import ExplanationRequest, NeuronRef
 from autointerp.schemas.operations import Operation, OperationKind
 from autointerp.subjects.neurons import model_shape
 from autointerp.tasks.base import OperationContext, OperationHandler, Queue
-from autointerp.tasks.explanations import _resolve_scan
+from autointerp.tasks.explanations import resolve_scan
 
 POLL_S = 0.5
 
@@ -27,7 +27,7 @@ async def _neurons(request: BatchRequest, runtime: Runtime) -> list[int]:
 async def _identity(request: BatchRequest, runtime: Runtime) -> dict[str, Any]:
     await _neurons(request, runtime)  # range errors first: they say what is allowed
     neuron = NeuronRef(model=request.model, layer=request.layer, index=0, scan=request.scan)
-    pinned = await _resolve_scan(neuron, runtime)
+    pinned = await resolve_scan(neuron, runtime)
     return {
         "scan": pinned.scan if pinned else None,
         "model": runtime.llms.identity(request.profile),
@@ -50,7 +50,7 @@ async def _run(request: BatchRequest, context: OperationContext) -> BatchResult:
     runtime = context.runtime
     if runtime.submit is None:
         raise RuntimeError("this process cannot submit operations")
-    scan = await _resolve_scan(
+    scan = await resolve_scan(
         NeuronRef(model=request.model, layer=request.layer, index=0, scan=request.scan), runtime
     )
     assert scan is not None and scan.scan is not None

@@ -38,7 +38,7 @@ def _json(neuron: NeuronRef | None) -> dict[str, Any] | None:
     return neuron.model_dump(mode="json") if neuron is not None else None
 
 
-async def _resolve_scan(neuron: NeuronRef | None, runtime: Runtime) -> NeuronRef | None:
+async def resolve_scan(neuron: NeuronRef | None, runtime: Runtime) -> NeuronRef | None:
     """Pin a neuron to a concrete scan, so the operation id changes when a new scan lands."""
     if neuron is None or neuron.scan is not None:
         return neuron
@@ -124,7 +124,7 @@ async def _remember(
 async def _explanation_identity(request: ExplanationRequest, runtime: Runtime) -> dict[str, Any]:
     simulator_profile = request.simulator_profile or request.profile
     return {
-        "neuron": _json(await _resolve_scan(request.neuron, runtime)),
+        "neuron": _json(await resolve_scan(request.neuron, runtime)),
         "explainer_model": runtime.llms.identity(request.profile),
         "simulator_model": runtime.llms.identity(simulator_profile),
     }
@@ -134,7 +134,7 @@ async def _run_explanation(
     request: ExplanationRequest, context: OperationContext
 ) -> ExplanationResult:
     runtime = context.runtime
-    neuron = await _resolve_scan(request.neuron, runtime)
+    neuron = await resolve_scan(request.neuron, runtime)
     top, random = await _records(neuron, request.records, request.polarity, runtime)
     splits = split_records(top, random)
     if not splits[Split.train].top:
@@ -182,14 +182,14 @@ EXPLANATION = OperationHandler(
 
 async def _score_identity(request: ScoreRequest, runtime: Runtime) -> dict[str, Any]:
     return {
-        "neuron": _json(await _resolve_scan(request.neuron, runtime)),
+        "neuron": _json(await resolve_scan(request.neuron, runtime)),
         "simulator_model": runtime.llms.identity(request.profile),
     }
 
 
 async def _run_score(request: ScoreRequest, context: OperationContext) -> ScoreResult:
     runtime = context.runtime
-    neuron = await _resolve_scan(request.neuron, runtime)
+    neuron = await resolve_scan(request.neuron, runtime)
     top, random = await _records(neuron, request.records, request.polarity, runtime)
     split = Split(request.split)
     result = await score_explanation(
