@@ -67,6 +67,16 @@ class Settings(BaseSettings):
         description="Starts of one operation (re-deliveries after a worker died) before it is "
         "dead-lettered: marked failed with the reason instead of crashing workers forever.",
     )
+    transient_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Tries again, after the first, of an operation that failed on a transient "
+        "dependency failure (an LLM endpoint rate-limiting or down, Redis unreachable).",
+    )
+    transient_retry_delay_s: float = Field(
+        default=5.0, ge=0, description="Wait before the first such retry; doubles each time."
+    )
     redelivery_idle_s: int = Field(
         default=600, ge=1, description="Re-deliver a job whose worker went silent this long."
     )

@@ -234,3 +234,25 @@ async def test_lexical_profile_needs_no_model(settings):
         result = explained["result"]
         assert result["best"]["explanation"].startswith("the tokens '")
         assert result["usage"]["calls"] == 0
+
+
+async def test_an_endpoint_that_stays_down_fails_after_bounded_retries(settings):
+    down = LLMProfile(
+        backend="openai", model="m", base_url=f"http://127.0.0.1:{free_port()}/v1", max_retries=1
+    )
+    quick = settings.model_copy(
+        update={
+            "llm_profiles": {**settings.llm_profiles, "down": down},
+            "transient_retries": 2,
+            "transient_retry_delay_s": 0.05,
+        }
+    )
+    async with running_app(quick) as client:
+        failed = await _finished(
+            client, "/v1/explanations", {"records": RECORDS, "profile": "down", "samples": 1}
+        )
+    assert failed["state"] == "failed" and failed["result"] is None
+    assert failed["error"]["type"].endswith("/dependency-failed")
+    detail = failed["error"]["detail"]
+    assert "after 2 attempts: APIConnectionError" in detail  # the client's own retries
+    assert "gave up after 3 tries" in detail  # then the operation's

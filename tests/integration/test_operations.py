@@ -1,10 +1,15 @@
 """The operation framework end to end: submit, dedupe, run on the worker, serve from Redis."""
 
 import asyncio
+from dataclasses import replace
 
 import redis
 
+from autointerp.interp.errors import OperationFailed, TransientFailure
+from autointerp.schemas.operations import OperationKind
 from autointerp.schemas.tokenization import MAX_TEXT_CHARS, MAX_TEXTS
+from autointerp.tasks.registry import HANDLERS
+from autointerp.tasks.tokenization import TOKENIZATION
 from tests.conftest import running_app, wait_for_operation
 
 REQUEST = {"model": "minilm-l6", "texts": ["Hello world, the cat sat.", "Neurons fire."]}
@@ -184,3 +189,36 @@ async def test_an_operation_that_keeps_killing_workers_is_dead_lettered(settings
         # Resubmitting runs it afresh.
         again = (await client.post("/v1/tokenizations", json=REQUEST)).json()
         assert (await wait_for_operation(client, again["id"]))["state"] == "succeeded"
+
+
+async def test_a_transient_failure_is_tried_again(settings, monkeypatch):
+    calls = []
+
+    async def flaky(request, context):
+        calls.append(request)
+        if len(calls) == 1:
+            raise TransientFailure("the endpoint said 503")
+        return await TOKENIZATION.run(request, context)
+
+    monkeypatch.setitem(HANDLERS, OperationKind.tokenization, replace(TOKENIZATION, run=flaky))
+    quick = settings.model_copy(update={"transient_retry_delay_s": 0.05})
+    async with running_app(quick) as client:
+        operation = (await client.post("/v1/tokenizations", json=REQUEST)).json()
+        done = await wait_for_operation(client, operation["id"])
+    assert done["state"] == "succeeded" and done["result"]["texts"]
+    assert len(calls) == 2
+
+
+async def test_a_permanent_failure_is_not_tried_again(settings, monkeypatch):
+    calls = []
+
+    async def broken(request, context):
+        calls.append(request)
+        raise OperationFailed("the simulation could not be parsed")
+
+    monkeypatch.setitem(HANDLERS, OperationKind.tokenization, replace(TOKENIZATION, run=broken))
+    async with running_app(settings) as client:
+        operation = (await client.post("/v1/tokenizations", json=REQUEST)).json()
+        done = await wait_for_operation(client, operation["id"])
+    assert done["state"] == "failed" and "could not be parsed" in done["error"]["detail"]
+    assert len(calls) == 1

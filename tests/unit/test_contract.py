@@ -35,7 +35,8 @@ def test_every_operation_has_an_id_and_documents_problems():
 
 
 def _differences(left: Path, right: Path) -> list[str]:
-    ignored = ["__pycache__", "autointerp_client.egg-info", "build"]  # local install leftovers
+    # Local install and tool leftovers, not generated files.
+    ignored = ["__pycache__", "autointerp_client.egg-info", "build", ".ruff_cache"]
     comparison = filecmp.dircmp(left, right, ignore=ignored)
     found = [f"only in {left.name}: {n}" for n in comparison.left_only]
     found += [f"only in generated: {n}" for n in comparison.right_only]

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from autointerp.config import LLMProfile
-from autointerp.interp.errors import OperationFailed
+from autointerp.interp.errors import OperationFailed, TransientFailure
 from autointerp.interp.prompts import ChatMessage
 from autointerp.llm.openai_backend import OpenAICompatibleModel
 
@@ -89,7 +89,7 @@ async def test_429_forever_fails_with_the_reason():
             429, headers={"retry-after": "0"}, json={"error": {"message": "slow down"}}
         )
 
-    with pytest.raises(OperationFailed, match="after 3 attempts: HTTP 429"):
+    with pytest.raises(TransientFailure, match="after 3 attempts: HTTP 429"):
         await model_with(handler, retries=2).chat(MESSAGES)
     assert len(calls) == 3
 
@@ -101,14 +101,15 @@ async def test_client_errors_are_not_retried():
         calls.append(request)
         return httpx.Response(401, json={"error": {"message": "bad key"}})
 
-    with pytest.raises(OperationFailed, match="HTTP 401"):
+    with pytest.raises(OperationFailed, match="HTTP 401") as raised:
         await model_with(handler).chat(MESSAGES)
     assert len(calls) == 1
+    assert not isinstance(raised.value, TransientFailure)  # a bad key will not pass
 
 
 async def test_timeouts_are_retried_then_fail():
     def handler(request):
         raise httpx.ReadTimeout("slow", request=request)
 
-    with pytest.raises(OperationFailed, match="after 2 attempts"):
+    with pytest.raises(TransientFailure, match="after 2 attempts"):
         await model_with(handler, retries=1).chat(MESSAGES)

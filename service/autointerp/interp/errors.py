@@ -54,6 +54,14 @@ class OperationFailed(AutointerpError):
     type_slug = "operation-failed"
 
 
+class TransientFailure(OperationFailed):
+    """A dependency failed in a way that may pass (rate limit, outage, timeout): the operation
+    is tried again a bounded number of times before it fails with this reason."""
+
+    title = "Dependency failed"
+    type_slug = "dependency-failed"
+
+
 class OperationCancelled(AutointerpError):
     """The operation was cancelled by a user; raised inside its task to stop the work."""
 

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from autointerp.interp.errors import OperationFailed
+from autointerp.interp.errors import OperationFailed, TransientFailure
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,7 +41,9 @@ async def call_with_retries(
     retry_after: Callable[[BaseException], float | None],
     describe: Callable[[BaseException], str],
 ) -> T:
-    """Run `call`, retrying retryable failures; OperationFailed with the reason otherwise."""
+    """Run `call`, retrying retryable failures. Gives up with the reason: TransientFailure
+    when retries ran out (the operation may try again later), OperationFailed when the error
+    cannot pass (a bad request, a bad key)."""
     started = time.monotonic()
     for attempt in range(policy.max_retries + 1):
         try:
@@ -53,7 +55,7 @@ async def call_with_retries(
             delay = backoff_delay(policy, attempt, retry_after(error))
             out_of_time = time.monotonic() - started + delay > policy.deadline_s
             if attempt == policy.max_retries or out_of_time:
-                raise OperationFailed(
+                raise TransientFailure(
                     f"language model call failed after {attempt + 1} attempts: {reason}"
                 ) from error
             log.warning(

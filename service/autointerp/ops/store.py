@@ -2,11 +2,13 @@
 
 Fields: kind, state, progress, created_at, updated_at, request (JSON), result (JSON),
 error (JSON problem). The worker writes state transitions; the API only reads and submits.
+Every change is also published on `{key}:events`, so event streams wake without polling.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from enum import Enum
 
@@ -29,6 +31,7 @@ if state == 'failed' or state == 'cancelled' then
   redis.call('HSET', KEYS[1], 'state', 'queued', 'progress', ARGV[3], 'updated_at', ARGV[2])
   redis.call('HDEL', KEYS[1], 'error', 'result', 'attempts')
   redis.call('PERSIST', KEYS[1])
+  redis.call('PUBLISH', KEYS[1] .. ':events', 'requeued')
   return 2
 end
 return 0
@@ -46,6 +49,7 @@ for i = 2, #ARGV, 2 do
   redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('PUBLISH', KEYS[1] .. ':events', 'finished')
 return 1
 """
 
@@ -79,6 +83,10 @@ class OperationStore:
         """The Redis key of one operation."""
         return f"{self.prefix}:v1:op:{operation_id}"
 
+    def events_channel(self, operation_id: str) -> str:
+        """The pub/sub channel that announces each change of one operation."""
+        return f"{self.key(operation_id)}:events"
+
     @property
     def index_key(self) -> str:
         """Sorted set of all operation keys by creation time (for listing)."""
@@ -111,6 +119,27 @@ class OperationStore:
             result=json.loads(raw["result"]) if "result" in raw else None,
             error=Problem.model_validate_json(raw["error"]) if "error" in raw else None,
         )
+
+    async def watch(self, operation_id: str, recheck_s: float = 5.0) -> AsyncIterator[Operation]:
+        """The operation now and after each change, ending with a finished one (or when it
+        expires). Subscribes before the first read, so no change can fall in between;
+        re-reads every `recheck_s` anyway in case a message was lost with a connection."""
+        async with self.redis.pubsub() as pubsub:
+            await pubsub.subscribe(self.events_channel(operation_id))
+            last: Operation | None = None
+            while True:
+                operation = await self.get(operation_id)
+                if operation is None:
+                    return
+                if operation != last:
+                    yield operation
+                    last = operation
+                if operation.state.is_terminal:
+                    return
+                # Drain what arrived meanwhile; one read per burst of updates is enough.
+                await pubsub.get_message(ignore_subscribe_messages=True, timeout=recheck_s)
+                while await pubsub.get_message(ignore_subscribe_messages=True, timeout=0):
+                    pass
 
     async def request_json(self, operation_id: str) -> str | None:
         """The canonical request the operation was submitted with."""
@@ -185,6 +214,7 @@ class OperationStore:
         return found, None
 
     async def _update(self, operation_id: str, **fields: str) -> None:
-        await self.redis.hset(
-            self.key(operation_id), mapping={**fields, "updated_at": _now().isoformat()}
-        )
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self.key(operation_id), mapping={**fields, "updated_at": _now().isoformat()})
+            pipe.publish(self.events_channel(operation_id), "updated")
+            await pipe.execute()

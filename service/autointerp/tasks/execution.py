@@ -2,24 +2,34 @@
 
 Whatever happens inside, the operation ends succeeded or failed with a reason: a crash, an
 unreadable stored request and a timeout all become failures, never an operation stuck in
-`running` and never a stored result.
+`running` and never a stored result. A transient failure (a dependency rate-limiting, down or
+timing out) is tried again a bounded number of times first.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
+
+from pydantic import BaseModel
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from autointerp.interp.errors import (
     AutointerpError,
     DeadLettered,
     OperationCancelled,
     OperationFailed,
+    TransientFailure,
 )
 from autointerp.runtime import Runtime
 from autointerp.schemas.common import Problem
-from autointerp.tasks.base import OperationContext
+from autointerp.tasks.base import OperationContext, OperationHandler
 from autointerp.tasks.registry import HANDLERS
+
+# Failures that may pass if the operation runs again a little later.
+TRANSIENT = (TransientFailure, RedisConnectionError, RedisTimeoutError)
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +43,33 @@ def problem_from_error(error: AutointerpError) -> Problem:
         detail=error.detail,
         **error.extensions,
     )
+
+
+async def _run_with_retries(
+    handler: OperationHandler[Any, Any], request: BaseModel, context: OperationContext
+) -> BaseModel:
+    """Run the handler; on a transient failure wait (doubling) and run it again, up to
+    `transient_retries` times. Calls that already succeeded come from the LLM-call cache."""
+    settings = context.runtime.settings
+    for attempt in range(settings.transient_retries + 1):
+        try:
+            result: BaseModel = await handler.run(request, context)
+            return result
+        except TRANSIENT as error:
+            reason = error.detail if isinstance(error, AutointerpError) else f"Redis: {error}"
+            if attempt == settings.transient_retries:
+                raise TransientFailure(f"{reason} (gave up after {attempt + 1} tries)") from error
+            delay = settings.transient_retry_delay_s * 2**attempt
+            log.warning(
+                "transient failure; trying again",
+                extra={"operation_id": context.operation_id, "delay_s": delay, "reason": reason},
+            )
+            try:
+                await context.report_progress(0.0, f"trying again in {delay:g} s after: {reason}")
+            except (RedisConnectionError, RedisTimeoutError):
+                pass  # Redis itself is what failed; the next try will tell
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 async def _run(operation_id: str, runtime: Runtime) -> str | None:
@@ -59,7 +96,7 @@ async def _run(operation_id: str, runtime: Runtime) -> str | None:
     timeout = runtime.settings.job_timeout_s
     try:
         result = await asyncio.wait_for(
-            handler.run(request, OperationContext(runtime, operation_id)), timeout
+            _run_with_retries(handler, request, OperationContext(runtime, operation_id)), timeout
         )
     except TimeoutError:
         raise OperationFailed(f"the operation did not finish within {timeout} s") from None

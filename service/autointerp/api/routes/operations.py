@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import AsyncIterable
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.sse import EventSourceResponse
 
 from autointerp.api.deps import RuntimeDep
 from autointerp.api.problems import PROBLEM_RESPONSES
@@ -27,6 +29,16 @@ class OperationPage(WireModel):
 
 def _not_found(operation_id: str) -> NotFound:
     return NotFound(f"no operation {operation_id}; it never existed or has expired")
+
+
+async def _existing_operation(runtime: RuntimeDep, operation_id: str = OperationId) -> Operation:
+    operation = await runtime.operations.get(operation_id)
+    if operation is None:
+        raise _not_found(operation_id)
+    return operation
+
+
+ExistingOperation = Annotated[Operation, Depends(_existing_operation)]
 
 
 @router.get(
@@ -60,17 +72,30 @@ async def list_operations(
     },
 )
 async def get_operation(
-    request: Request, response: Response, runtime: RuntimeDep, operation_id: str = OperationId
+    request: Request, response: Response, operation: ExistingOperation
 ) -> Operation | Response:
     """State, progress and the result or the problem of one operation (with a strong ETag)."""
-    operation = await runtime.operations.get(operation_id)
-    if operation is None:
-        raise _not_found(operation_id)
     etag = '"' + hashlib.sha256(operation.model_dump_json().encode()).hexdigest()[:32] + '"'
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers={"ETag": etag})
     response.headers["ETag"] = etag
     return operation
+
+
+@router.get(
+    "/{operation_id}/events",
+    operation_id="streamOperationEvents",
+    response_class=EventSourceResponse,
+    responses=PROBLEM_RESPONSES,
+)
+async def stream_operation_events(
+    runtime: RuntimeDep, operation: ExistingOperation
+) -> AsyncIterable[Operation]:
+    """Server-Sent Events: the operation now, then again each time its state or progress
+    changes; the last event is the finished operation (succeeded, failed or cancelled) and
+    the stream ends. Keep-alive comments flow while nothing changes."""
+    async for current in runtime.operations.watch(operation.id):
+        yield current
 
 
 @router.post(
