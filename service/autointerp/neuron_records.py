@@ -18,14 +18,19 @@ from autointerp.store.records import ScanMeta
 from autointerp.subjects.neurons import model_shape
 
 
+async def resolve_neuron(runtime: Runtime, model: str, layer: int, index: int) -> None:
+    """Check that the model is known and the neuron in range (errors name what is allowed)."""
+    source = runtime.models.source(model)  # unknown model: error naming the known ones
+    shape = model_shape(await asyncio.to_thread(runtime.models.config, source.name))
+    shape.check(layer, [index])
+
+
 async def find_scan(
     runtime: Runtime, model: str, layer: int, index: int, scan_id: str | None
 ) -> ScanMeta:
     """The scan holding a neuron's record (default: the model's latest), checking the model,
     the neuron's range and that the scan recorded its layer; reads no record."""
-    source = runtime.models.source(model)  # unknown model: error naming the known ones
-    shape = model_shape(await asyncio.to_thread(runtime.models.config, source.name))
-    shape.check(layer, [index])
+    await resolve_neuron(runtime, model, layer, index)
     store = runtime.records
     scan_id = scan_id or await store.latest_scan(model)
     meta = await store.meta(scan_id) if scan_id else None

@@ -47,6 +47,36 @@ async def test_batch_explains_neurons_and_ranks_the_layer(settings):
         expected = {c["index"] for c in result["children"] if c["correlation"] is not None}
         assert {r["index"] for r in ranked} == expected
 
+        # Results stay until deleted; deleting forgets them and the operations behind them.
+        child = result["children"][3]["operation_id"]
+        deleted = await client.delete("/v1/models/minilm-l6/layers/2/neurons/3/results")
+        assert deleted.status_code == 204
+        record = (await client.get("/v1/models/minilm-l6/layers/2/neurons/3")).json()
+        assert record["results"] == [] and record["top"]  # the record itself stays
+        ranked = (await client.get("/v1/models/minilm-l6/layers/2/neurons")).json()
+        assert 3 not in {r["index"] for r in ranked}
+        assert (await client.get(f"/v1/operations/{child}")).status_code == 404
+
+        # Deleting the scan deletes its records and its operation: resubmitting re-runs it.
+        path = f"/v1/models/minilm-l6/scans/{scanned['id']}"
+        assert (await client.delete(path)).status_code == 204
+        gone = await client.get("/v1/models/minilm-l6/layers/2/neurons/3")
+        assert gone.status_code == 404 and "POST /v1/scans" in gone.json()["detail"]
+        assert (await client.delete(path)).status_code == 404
+        again = await client.post("/v1/scans", json=scan)
+        assert again.status_code == 202 and again.json()["state"] in ("queued", "running")
+        assert (await wait_for_operation(client, again.json()["id"]))["state"] == "succeeded"
+        assert (await client.get("/v1/models/minilm-l6/layers/2/neurons/3")).status_code == 200
+
+
+async def test_deleting_results_checks_the_neuron(settings):
+    async with running_app(settings) as client:
+        response = await client.delete("/v1/models/minilm-l6/layers/9/neurons/0/results")
+        assert response.status_code == 422 and "layers 0-5" in response.json()["detail"]
+        unknown = await client.delete(f"/v1/models/minilm-l6/scans/{'d' * 64}")
+        assert unknown.status_code == 404
+        assert unknown.headers["content-type"] == "application/problem+json"
+
 
 async def test_batch_rejects_out_of_range_neurons(settings):
     async with running_app(settings) as client:

@@ -183,6 +183,13 @@ class OperationStore:
         cancelled = Progress(fraction=0.0, message="cancelled").model_dump_json()
         return await self._finish_with(operation_id, OperationState.cancelled, progress=cancelled)
 
+    async def delete(self, operation_id: str) -> None:
+        """Forget an operation: submitting its request again runs it afresh."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(self.key(operation_id))
+            pipe.zrem(self.index_key, self.key(operation_id))
+            await pipe.execute()
+
     async def list(
         self,
         limit: int,

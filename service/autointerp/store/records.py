@@ -19,6 +19,13 @@ from autointerp.interp.records import ActivationStats
 
 _STATS_FIELDS = 7  # count, mean, variance, skewness, kurtosis, max, min
 
+# Unset the model's latest-scan pointer only if it still names the deleted scan.
+_FORGET_LATEST_SCRIPT = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+end
+"""
+
 
 @dataclass(frozen=True)
 class ScanMeta:
@@ -101,6 +108,7 @@ class RecordStore:
     def __init__(self, redis: Redis, prefix: str) -> None:
         self.redis = redis
         self.prefix = prefix
+        self._forget_latest = redis.register_script(_FORGET_LATEST_SCRIPT)
 
     def _key(self, scan_id: str, suffix: str) -> str:
         return f"{self.prefix}:v1:scan:{scan_id}:{suffix}"
@@ -132,6 +140,14 @@ class RecordStore:
         """The id of the model's most recent finished scan."""
         raw = await self.redis.get(self._latest_key(model))
         return raw.decode() if raw is not None else None
+
+    async def delete_scan(self, meta: ScanMeta) -> None:
+        """Delete a scan's records; the model then has no latest scan if it was this one."""
+        await self._forget_latest(keys=[self._latest_key(meta.model)], args=[meta.scan_id])
+        layers = [f"layer:{layer}" for layer in meta.layers]
+        # Meta first: a reader never sees a scan whose records are half gone.
+        for suffix in ("meta", "excerpts", *layers):
+            await self.redis.delete(self._key(meta.scan_id, suffix))
 
     async def neuron(self, meta: ScanMeta, layer: int, index: int) -> StoredNeuron | None:
         """One neuron's record."""
@@ -165,6 +181,16 @@ class RecordStore:
         """Every remembered explanation and score summary of a neuron."""
         values = await self.redis.hvals(self._results_key(model, layer, index))
         return [v.decode() for v in values]
+
+    async def delete_results(self, model: str, layer: int, index: int) -> list[str]:
+        """Forget every explanation and score of a neuron; the ids of their operations."""
+        key = self._results_key(model, layer, index)
+        operation_ids = [o.decode() for o in await self.redis.hkeys(key)]
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(key)
+            pipe.zrem(self._ranking_key(model, layer), str(index))
+            await pipe.execute()
+        return operation_ids
 
     async def excerpt_tokens(self, scan_id: str, ids: list[int]) -> dict[int, np.ndarray]:
         """Token ids of the given excerpts."""

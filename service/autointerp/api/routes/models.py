@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from autointerp.api.deps import RuntimeDep
 from autointerp.api.problems import PROBLEM_RESPONSES
 from autointerp.interp.errors import AutointerpError, NotFound
-from autointerp.neuron_records import read_neuron_record
+from autointerp.neuron_records import read_neuron_record, resolve_neuron
 from autointerp.schemas.activations import ModelInfo, NeuronRecordPublic, NeuronResult
 from autointerp.schemas.batches import RankedNeuron
 from autointerp.subjects.catalog import source_is_present
@@ -108,3 +108,47 @@ async def get_neuron(
 ) -> NeuronRecordPublic:
     """The neuron's record from a scan: top, bottom and random excerpts and moments."""
     return await read_neuron_record(runtime, model, layer, index, scan)
+
+
+@router.delete(
+    "/{model}/layers/{layer}/neurons/{index}/results",
+    operation_id="deleteNeuronResults",
+    status_code=204,
+    response_class=Response,
+    responses=PROBLEM_RESPONSES,
+)
+async def delete_neuron_results(
+    runtime: RuntimeDep,
+    model: str = Path(max_length=200),
+    layer: int = Path(ge=0, le=100_000),
+    index: int = Path(ge=0, le=10_000_000),
+) -> Response:
+    """Forget every cached explanation and score of the neuron, and the operations that made
+    them (submitting one again recomputes it). Its records stay."""
+    await resolve_neuron(runtime, model, layer, index)
+    for operation_id in await runtime.records.delete_results(model, layer, index):
+        await runtime.operations.delete(operation_id)
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/{model}/scans/{scan_id}",
+    operation_id="deleteScan",
+    status_code=204,
+    response_class=Response,
+    responses=PROBLEM_RESPONSES,
+)
+async def delete_scan(
+    runtime: RuntimeDep,
+    model: str = Path(max_length=200),
+    scan_id: str = Path(pattern=r"^[0-9a-f]{64}$", description="The scan's id."),
+) -> Response:
+    """Delete a scan's neuron records and its operation (submitting the scan again re-runs
+    it). Explanations and scores made from it stay until deleted."""
+    runtime.models.source(model)
+    meta = await runtime.records.meta(scan_id)
+    if meta is None or meta.model != model:
+        raise NotFound(f"no scan {scan_id} of model {model!r}")
+    await runtime.records.delete_scan(meta)
+    await runtime.operations.delete(scan_id)  # a scan's id is its operation's id
+    return Response(status_code=204)
