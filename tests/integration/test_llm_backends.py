@@ -116,14 +116,15 @@ async def test_openai_server_explain_simulate_score(llm_settings):
         assert explained["state"] == "succeeded", explained
         result = explained["result"]
         explanation = result["best"]["explanation"]
-        assert explanation and len(result["candidates"]) == 1
-        _assert_scored(result["candidates"][0], "valid")
+        # One sample: no candidates to pick from, so it is scored on test directly.
+        assert explanation and result["candidates"] == []
         _assert_scored(result["best"], "test")
         usage = result["usage"]
         assert usage["prompt_tokens"] > 500 and usage["completion_tokens"] > 0
-        # Calibration excerpts are simulated for the valid and the test score alike: the
-        # second time they come from the LLM-call cache.
-        assert usage["cached_calls"] >= 4
+        # One explaining call, then one generated simulation per test excerpt (calibration
+        # is cross-fitted on those excerpts: no calibration split is simulated; repeated
+        # excerpts come from the cache).
+        assert usage["calls"] == 1 + 4
 
         simulated = await _finished(
             client,
@@ -156,6 +157,25 @@ async def test_openai_server_explain_simulate_score(llm_settings):
         usage = scored["result"]["usage"]
         assert usage["calls"] == usage["cached_calls"] > 0 and usage["prompt_tokens"] == 0
         assert scored["result"]["score"] == result["best"]
+
+        # Calibrating on the calibration split simulates its 4 excerpts too.
+        split_calibrated = await _finished(
+            client,
+            "/v1/scores",
+            {
+                "records": RECORDS,
+                "explanation": explanation,
+                "profile": "llamacpp",
+                "simulator": "generated",
+                "split": "test",
+                "calibration": "split",
+            },
+        )
+        assert split_calibrated["state"] == "succeeded", split_calibrated
+        usage = split_calibrated["result"]["usage"]
+        assert usage["calls"] == 8 and usage["cached_calls"] >= 4
+        score = split_calibrated["result"]["score"]
+        assert score["top_and_random"] == result["best"]["top_and_random"]  # calibration-free
 
 
 async def test_openai_server_all_at_once_and_json(llm_settings):

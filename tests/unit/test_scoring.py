@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from autointerp.interp.scoring import correlation, fit_calibration, pool, score
+from autointerp.interp.scoring import correlation, cross_fitted, fit_calibration, pool, score
 
 
 def test_correlation_by_hand():
@@ -75,3 +75,14 @@ def test_calibration_never_flips_an_anti_correlated_simulation():
     calibration = fit_calibration(real, -real)
     assert calibration.slope == 0.0 and calibration.intercept == pytest.approx(1.5)
     assert correlation(real, calibration.apply(-real)) is None
+
+
+def test_cross_fitted_calibration_uses_a_fit_on_the_other_excerpts():
+    real = [[0, 1], [0, 2], [0, 3]]
+    simulated = [[0, 1], [0, 1], [0, 1]]
+    # Leaving out excerpt 0, the others give real = 2.5 * simulated; 1: 2.0 *; 2: 1.5 *.
+    assert cross_fitted(real, simulated) == pytest.approx([0, 2.5, 0, 2.0, 0, 1.5])
+    # A simulation that is an exact linear map of the real values is recovered exactly.
+    exact = [[2 * v + 1 for v in excerpt] for excerpt in real]
+    assert cross_fitted(real, exact) == pytest.approx(pool(real))
+    assert cross_fitted([[1, 2]], [[1, 1]]) == pytest.approx([0, 0])  # nothing to fit on

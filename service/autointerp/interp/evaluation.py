@@ -10,7 +10,15 @@ import numpy as np
 from autointerp.interp.errors import InvalidRequest
 from autointerp.interp.ports import LanguageModel, Usage
 from autointerp.interp.records import ActivationRecord
-from autointerp.interp.scoring import Calibration, ScoreParts, fit_calibration, pool, score
+from autointerp.interp.scoring import (
+    Calibration,
+    CalibrationMethod,
+    ScoreParts,
+    cross_fitted,
+    fit_calibration,
+    pool,
+    score,
+)
 from autointerp.interp.simulation import (
     Simulation,
     SimulatorKind,
@@ -68,30 +76,35 @@ async def score_explanation(
     explanation: str,
     splits: dict[Split, SplitRecords],
     scored_split: Split = Split.valid,
+    calibration_method: CalibrationMethod = CalibrationMethod.cross_fit,
 ) -> ExplanationScore:
-    """Top-and-random and random-only scores on `scored_split`, calibrated on calibration."""
-    calibration_records = splits[Split.calibration]
+    """Top-and-random and random-only scores on `scored_split`, and the top-and-random score
+    calibrated as `calibration_method` says (only `split` simulates the calibration split)."""
     scored = splits[scored_split]
-    records: list[ActivationRecord] = [
-        *calibration_records.top,
-        *calibration_records.random,
-        *scored.top,
-        *scored.random,
-    ]
     if not scored.top and not scored.random:
         raise InvalidRequest(f"the record has no excerpts in the {scored_split.value} split")
+    calibration_records: list[ActivationRecord] = []
+    if calibration_method is CalibrationMethod.split:
+        calibration_records = [*splits[Split.calibration].top, *splits[Split.calibration].random]
+    records = [*calibration_records, *scored.top, *scored.random]
     simulation = await simulate(kind, model, explanation, [r.tokens for r in records])
-    values = simulation.values
-    n_cal = len(calibration_records.top) + len(calibration_records.random)
-    n_top = len(scored.top)
-    real = [r.activations for r in records]
-    calibration = fit_calibration(pool(real[:n_cal]), pool(values[:n_cal]))
-    scored_real, scored_sim = pool(real[n_cal:]), pool(values[n_cal:])
+    n_cal, n_top = len(calibration_records), len(scored.top)
+    real = [r.activations for r in records[n_cal:]]
+    values = simulation.values[n_cal:]
+    scored_real, scored_sim = pool(real), pool(values)
+    if calibration_method is CalibrationMethod.split:
+        calibration = fit_calibration(
+            pool([r.activations for r in records[:n_cal]]), pool(simulation.values[:n_cal])
+        )
+        calibrated = calibration.apply(scored_sim)
+    else:
+        calibration = fit_calibration(scored_real, scored_sim)  # reported, not applied
+        calibrated = cross_fitted(real, values)
     return ExplanationScore(
         explanation=explanation,
         top_and_random=score(scored_real, scored_sim),
-        random_only=score(pool(real[n_cal + n_top :]), pool(values[n_cal + n_top :])),
-        calibrated_top_and_random=score(scored_real, calibration.apply(scored_sim)),
+        random_only=score(pool(real[n_top:]), pool(values[n_top:])),
+        calibrated_top_and_random=score(scored_real, calibrated),
         calibration=calibration,
         unaligned_tokens=simulation.unaligned_tokens,
         usage=simulation.usage,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
@@ -81,3 +82,25 @@ def fit_calibration(real: np.ndarray, simulated: np.ndarray) -> Calibration:
         return mean
     slope, intercept = np.polyfit(simulated, real, 1)
     return Calibration(slope=float(slope), intercept=float(intercept)) if slope > 0 else mean
+
+
+class CalibrationMethod(StrEnum):
+    """Where the calibration of a score is fitted."""
+
+    cross_fit = "cross_fit"
+    """On the scored excerpts themselves, each excerpt calibrated by a fit on the others
+    (leave one excerpt out): out of sample, and no extra simulation."""
+    split = "split"
+    """On the calibration split (METHOD.md), which is then simulated too."""
+
+
+def cross_fitted(
+    real: Sequence[Sequence[float]], simulated: Sequence[Sequence[float]]
+) -> np.ndarray:
+    """The pooled simulation with each excerpt calibrated by a fit on every other excerpt."""
+    calibrated = []
+    for held_out in range(len(real)):
+        others = [i for i in range(len(real)) if i != held_out]
+        fit = fit_calibration(pool([real[i] for i in others]), pool([simulated[i] for i in others]))
+        calibrated.append(fit.apply(np.asarray(simulated[held_out], dtype=np.float64)))
+    return pool(calibrated)

@@ -15,7 +15,12 @@ from autointerp.tasks.broker import Brokers
 from autointerp.tasks.registry import HANDLERS
 
 # Part of every operation id: bump when a kind's results would change for the same request.
-HANDLER_VERSIONS: dict[OperationKind, int] = {kind: 1 for kind in OperationKind}
+HANDLER_VERSIONS: dict[OperationKind, int] = {
+    **{kind: 1 for kind in OperationKind},
+    # 2: calibration cross-fitted on the scored split by default; k = 1 skips valid.
+    OperationKind.explanation: 2,
+    OperationKind.score: 2,
+}
 
 
 IDEMPOTENCY_TTL_S = 24 * 3600

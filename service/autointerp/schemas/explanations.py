@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from autointerp.interp.activations import Polarity
 from autointerp.interp.explainers import ExplainerKind
+from autointerp.interp.scoring import CalibrationMethod
 from autointerp.interp.simulation import SimulatorKind
 from autointerp.schemas.activations import Layer, NeuronIndex
 from autointerp.schemas.common import StrictModel, WireModel
@@ -72,17 +73,33 @@ class _NeuronOrRecords(StrictModel):
         return self
 
 
+_CALIBRATION = (
+    "Where the calibrated score's linear fit comes from: `cross_fit` (each scored excerpt "
+    "calibrated by a fit on the others; no extra simulation) or `split` (the calibration "
+    "split, which is then simulated too, as in the study)."
+)
+
+
 class ExplanationRequest(_NeuronOrRecords):
     """Explain a neuron from its top excerpts; best-of-k scored on a held-out split."""
 
     explainer: ExplainerKind = Field(default=ExplainerKind.token_activation_pair, strict=False)
     profile: ProfileName = "local"
     polarity: Polarity = Field(default=Polarity.positive, strict=False)
-    samples: int = Field(default=3, ge=1, le=10, description="k of best-of-k.")
+    samples: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="k of best-of-k. With 1 the one explanation is scored on test directly "
+        "(no candidates are scored on valid).",
+    )
     temperature: float = Field(default=1.0, ge=0.0, le=2.0)
     simulator: SimulatorKind = Field(default=SimulatorKind.all_at_once, strict=False)
     simulator_profile: ProfileName | None = Field(
         default=None, description="Profile that simulates; default: `profile`."
+    )
+    calibration: CalibrationMethod = Field(
+        default=CalibrationMethod.cross_fit, strict=False, description=_CALIBRATION
     )
 
 
@@ -94,6 +111,9 @@ class ScoreRequest(_NeuronOrRecords):
     simulator: SimulatorKind = Field(default=SimulatorKind.all_at_once, strict=False)
     polarity: Polarity = Field(default=Polarity.positive, strict=False)
     split: Literal["valid", "test"] = "valid"
+    calibration: CalibrationMethod = Field(
+        default=CalibrationMethod.cross_fit, strict=False, description=_CALIBRATION
+    )
 
 
 class SimulationRequest(StrictModel):
@@ -138,7 +158,9 @@ class ScoreOut(WireModel):
 
 
 class CalibrationOut(WireModel):
-    """y_hat' = slope * y_hat + intercept, fitted on the calibration split."""
+    """y_hat' = slope * y_hat + intercept: fitted on the calibration split, or with
+    `cross_fit` on all scored excerpts (each excerpt's calibrated values use a fit on the
+    others)."""
 
     slope: float
     intercept: float
@@ -164,7 +186,9 @@ class ExplanationResult(WireModel):
     polarity: Polarity
     explainer: ExplainerKind
     simulator: SimulatorKind
-    candidates: list[ScoredExplanation] = Field(description="Each sample, scored on valid.")
+    candidates: list[ScoredExplanation] = Field(
+        description="Each sample, scored on valid (empty when samples is 1)."
+    )
     best: ScoredExplanation = Field(description="The best on valid, scored on test.")
     usage: UsageOut
 

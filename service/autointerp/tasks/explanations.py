@@ -146,12 +146,19 @@ async def _run_explanation(
         request.explainer, explainer, splits[Split.train].top, request.samples, request.temperature
     )
     usage, candidates = written.usage, []
-    for number, text in enumerate(written.texts):
-        await context.report_progress(0.1 + 0.8 * number / len(written.texts), "scoring")
-        candidates.append(await score_explanation(request.simulator, simulator, text, splits))
-        usage += candidates[-1].usage
+    if len(written.texts) > 1:  # best-of-k: pick on valid, so the test score stays unbiased
+        for number, text in enumerate(written.texts):
+            await context.report_progress(0.1 + 0.8 * number / len(written.texts), "scoring")
+            candidates.append(
+                await score_explanation(
+                    request.simulator, simulator, text, splits, Split.valid, request.calibration
+                )
+            )
+            usage += candidates[-1].usage
+    chosen_text = best(candidates).explanation if candidates else written.texts[0]
+    await context.report_progress(0.9, "scoring the best on test")
     chosen = await score_explanation(
-        request.simulator, simulator, best(candidates).explanation, splits, Split.test
+        request.simulator, simulator, chosen_text, splits, Split.test, request.calibration
     )
     best_scored = _scored(chosen, Split.test)
     await _remember(
@@ -198,6 +205,7 @@ async def _run_score(request: ScoreRequest, context: OperationContext) -> ScoreR
         request.explanation,
         split_records(top, random),
         split,
+        request.calibration,
     )
     scored = _scored(result, split)
     await _remember(context, "score", neuron, request.polarity, request.simulator.value, scored)

@@ -6,6 +6,7 @@ from .batch_child import BatchChild
 from .batch_request import BatchRequest
 from .batch_result import BatchResult
 from .builtin_corpus import BuiltinCorpus
+from .calibration_method import CalibrationMethod
 from .calibration_out import CalibrationOut
 from .excerpt_in import ExcerptIn
 from .excerpt_public import ExcerptPublic
@@ -57,6 +58,7 @@ __all__ = (
     "BatchRequest",
     "BatchResult",
     "BuiltinCorpus",
+    "CalibrationMethod",
     "CalibrationOut",
     "ExcerptIn",
     "ExcerptPublic",

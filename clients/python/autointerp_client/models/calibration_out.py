@@ -20,7 +20,9 @@ T = TypeVar("T", bound="CalibrationOut")
 
 @_attrs_define
 class CalibrationOut:
-    """ y_hat' = slope * y_hat + intercept, fitted on the calibration split.
+    """ y_hat' = slope * y_hat + intercept: fitted on the calibration split, or with
+    `cross_fit` on all scored excerpts (each excerpt's calibrated values use a fit on the
+    others).
 
         Attributes:
             intercept (float):

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.calibration_method import CalibrationMethod
 from ..models.explainer_kind import ExplainerKind
 from ..models.polarity import Polarity
 from ..models.simulator_kind import SimulatorKind
@@ -31,17 +32,20 @@ class ExplanationRequest:
     """ Explain a neuron from its top excerpts; best-of-k scored on a held-out split.
 
         Attributes:
+            calibration (CalibrationMethod | Unset): Where the calibration of a score is fitted.
             explainer (ExplainerKind | Unset): How explanations are written.
             neuron (NeuronRef | None | Unset):
             polarity (Polarity | Unset): Which side of a signed neuron is explained: max(a, 0) or max(-a, 0).
             profile (str | Unset): A server-configured LLM profile. Default: 'local'.
             records (InlineRecords | None | Unset):
-            samples (int | Unset): k of best-of-k. Default: 3.
+            samples (int | Unset): k of best-of-k. With 1 the one explanation is scored on test directly (no candidates are
+                scored on valid). Default: 3.
             simulator (SimulatorKind | Unset): How activations are predicted.
             simulator_profile (None | str | Unset): Profile that simulates; default: `profile`.
             temperature (float | Unset):  Default: 1.0.
      """
 
+    calibration: CalibrationMethod | Unset = UNSET
     explainer: ExplainerKind | Unset = UNSET
     neuron: NeuronRef | None | Unset = UNSET
     polarity: Polarity | Unset = UNSET
@@ -59,6 +63,11 @@ class ExplanationRequest:
     def to_dict(self) -> dict[str, Any]:
         from ..models.inline_records import InlineRecords # noqa: PLC0415
         from ..models.neuron_ref import NeuronRef # noqa: PLC0415
+        calibration: str | Unset = UNSET
+        if not isinstance(self.calibration, Unset):
+            calibration = self.calibration.value
+
+
         explainer: str | Unset = UNSET
         if not isinstance(self.explainer, Unset):
             explainer = self.explainer.value
@@ -107,6 +116,8 @@ class ExplanationRequest:
 
         field_dict.update({
         })
+        if calibration is not UNSET:
+            field_dict["calibration"] = calibration
         if explainer is not UNSET:
             field_dict["explainer"] = explainer
         if neuron is not UNSET:
@@ -135,6 +146,16 @@ class ExplanationRequest:
         from ..models.inline_records import InlineRecords # noqa: PLC0415
         from ..models.neuron_ref import NeuronRef # noqa: PLC0415
         d = dict(src_dict)
+        _calibration = d.pop("calibration", UNSET)
+        calibration: CalibrationMethod | Unset
+        if isinstance(_calibration,  Unset):
+            calibration = UNSET
+        else:
+            calibration = CalibrationMethod(_calibration)
+
+
+
+
         _explainer = d.pop("explainer", UNSET)
         explainer: ExplainerKind | Unset
         if isinstance(_explainer,  Unset):
@@ -222,6 +243,7 @@ class ExplanationRequest:
         temperature = d.pop("temperature", UNSET)
 
         explanation_request = cls(
+            calibration=calibration,
             explainer=explainer,
             neuron=neuron,
             polarity=polarity,

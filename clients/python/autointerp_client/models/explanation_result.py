@@ -34,7 +34,7 @@ class ExplanationResult:
 
         Attributes:
             best (ScoredExplanation): An explanation with every score of it on one split.
-            candidates (list[ScoredExplanation]): Each sample, scored on valid.
+            candidates (list[ScoredExplanation]): Each sample, scored on valid (empty when samples is 1).
             explainer (ExplainerKind): How explanations are written.
             neuron (NeuronRef | None):
             polarity (Polarity): Which side of a signed neuron is explained: max(a, 0) or max(-a, 0).

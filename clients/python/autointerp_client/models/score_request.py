@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.calibration_method import CalibrationMethod
 from ..models.polarity import Polarity
 from ..models.score_request_split import ScoreRequestSplit
 from ..models.simulator_kind import SimulatorKind
@@ -32,6 +33,7 @@ class ScoreRequest:
 
         Attributes:
             explanation (str):
+            calibration (CalibrationMethod | Unset): Where the calibration of a score is fitted.
             neuron (NeuronRef | None | Unset):
             polarity (Polarity | Unset): Which side of a signed neuron is explained: max(a, 0) or max(-a, 0).
             profile (str | Unset): A server-configured LLM profile. Default: 'local'.
@@ -41,6 +43,7 @@ class ScoreRequest:
      """
 
     explanation: str
+    calibration: CalibrationMethod | Unset = UNSET
     neuron: NeuronRef | None | Unset = UNSET
     polarity: Polarity | Unset = UNSET
     profile: str | Unset = 'local'
@@ -56,6 +59,11 @@ class ScoreRequest:
         from ..models.inline_records import InlineRecords # noqa: PLC0415
         from ..models.neuron_ref import NeuronRef # noqa: PLC0415
         explanation = self.explanation
+
+        calibration: str | Unset = UNSET
+        if not isinstance(self.calibration, Unset):
+            calibration = self.calibration.value
+
 
         neuron: dict[str, Any] | None | Unset
         if isinstance(self.neuron, Unset):
@@ -96,6 +104,8 @@ class ScoreRequest:
         field_dict.update({
             "explanation": explanation,
         })
+        if calibration is not UNSET:
+            field_dict["calibration"] = calibration
         if neuron is not UNSET:
             field_dict["neuron"] = neuron
         if polarity is not UNSET:
@@ -119,6 +129,16 @@ class ScoreRequest:
         from ..models.neuron_ref import NeuronRef # noqa: PLC0415
         d = dict(src_dict)
         explanation = d.pop("explanation")
+
+        _calibration = d.pop("calibration", UNSET)
+        calibration: CalibrationMethod | Unset
+        if isinstance(_calibration,  Unset):
+            calibration = UNSET
+        else:
+            calibration = CalibrationMethod(_calibration)
+
+
+
 
         def _parse_neuron(data: object) -> NeuronRef | None | Unset:
             if data is None:
@@ -194,6 +214,7 @@ class ScoreRequest:
 
         score_request = cls(
             explanation=explanation,
+            calibration=calibration,
             neuron=neuron,
             polarity=polarity,
             profile=profile,

@@ -29,7 +29,9 @@ class ScoredExplanation:
         Attributes:
             calibrated_top_and_random (ScoreOut): Scores on pooled tokens; null where undefined (constant vectors, silent
                 neuron).
-            calibration (CalibrationOut): y_hat' = slope * y_hat + intercept, fitted on the calibration split.
+            calibration (CalibrationOut): y_hat' = slope * y_hat + intercept: fitted on the calibration split, or with
+                `cross_fit` on all scored excerpts (each excerpt's calibrated values use a fit on the
+                others).
             explanation (str):
             random_only (ScoreOut): Scores on pooled tokens; null where undefined (constant vectors, silent neuron).
             split (str):
