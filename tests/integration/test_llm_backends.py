@@ -141,17 +141,14 @@ async def test_openai_server_explain_simulate_score(llm_settings):
         assert len(excerpt["values"]) == 4 and all(0 <= v <= 10 for v in excerpt["values"])
         assert simulated["result"]["unaligned_tokens"] <= 2
 
-        scored = await _finished(
-            client,
-            "/v1/scores",
-            {
-                "records": RECORDS,
-                "explanation": explanation,
-                "profile": "llamacpp",
-                "simulator": "generated",
-                "split": "test",
-            },
-        )
+        score_request = {
+            "records": RECORDS,
+            "explanation": explanation,
+            "profile": "llamacpp",
+            "simulator": "generated",
+            "split": "test",
+        }
+        scored = await _finished(client, "/v1/scores", score_request)
         assert scored["state"] == "succeeded", scored
         # Everything this score needs was simulated while explaining: all from the cache.
         usage = scored["result"]["usage"]
@@ -160,16 +157,7 @@ async def test_openai_server_explain_simulate_score(llm_settings):
 
         # Calibrating on the calibration split simulates its 4 excerpts too.
         split_calibrated = await _finished(
-            client,
-            "/v1/scores",
-            {
-                "records": RECORDS,
-                "explanation": explanation,
-                "profile": "llamacpp",
-                "simulator": "generated",
-                "split": "test",
-                "calibration": "split",
-            },
+            client, "/v1/scores", {**score_request, "calibration": "split"}
         )
         assert split_calibrated["state"] == "succeeded", split_calibrated
         usage = split_calibrated["result"]["usage"]
