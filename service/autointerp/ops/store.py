@@ -19,6 +19,7 @@ from autointerp.schemas.operations import Operation, OperationKind, OperationSta
 
 # Create the operation unless one exists; re-queue one that failed or was cancelled, because
 # failures are never cached as results. Returns 1 (created), 2 (re-queued) or 0 (exists).
+# KEYS: the operation, the listing index, its events channel.
 _SUBMIT_SCRIPT = """
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == false then
@@ -31,7 +32,7 @@ if state == 'failed' or state == 'cancelled' then
   redis.call('HSET', KEYS[1], 'state', 'queued', 'progress', ARGV[3], 'updated_at', ARGV[2])
   redis.call('HDEL', KEYS[1], 'error', 'result', 'attempts')
   redis.call('PERSIST', KEYS[1])
-  redis.call('PUBLISH', KEYS[1] .. ':events', 'requeued')
+  redis.call('PUBLISH', KEYS[3], 'requeued')
   return 2
 end
 return 0
@@ -40,6 +41,7 @@ return 0
 
 # Finish an operation that is still queued or running (a cancelled one stays cancelled):
 # set the given field/value pairs, then start the retention TTL. Returns 1 if finished.
+# KEYS: the operation, its events channel.
 _FINISH_SCRIPT = """
 local state = redis.call('HGET', KEYS[1], 'state')
 if state ~= 'queued' and state ~= 'running' then
@@ -49,7 +51,7 @@ for i = 2, #ARGV, 2 do
   redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-redis.call('PUBLISH', KEYS[1] .. ':events', 'finished')
+redis.call('PUBLISH', KEYS[2], 'finished')
 return 1
 """
 
@@ -98,7 +100,7 @@ class OperationStore:
         """Atomically create (or re-queue) the operation; concurrent twins create one."""
         now = _now()
         code = await self._submit(
-            keys=[self.key(operation_id), self.index_key],
+            keys=[self.key(operation_id), self.index_key, self.events_channel(operation_id)],
             args=[kind.value, now.isoformat(), _QUEUED_PROGRESS, request_json, now.timestamp()],
         )
         return SubmitOutcome(int(code))
@@ -162,7 +164,8 @@ class OperationStore:
     async def _finish_with(self, operation_id: str, state: OperationState, **fields: str) -> bool:
         pairs = {**fields, "state": state.value, "updated_at": _now().isoformat()}
         flat = [value for pair in pairs.items() for value in pair]
-        done = await self._finish(keys=[self.key(operation_id)], args=[self.finished_ttl_s, *flat])
+        keys = [self.key(operation_id), self.events_channel(operation_id)]
+        done = await self._finish(keys=keys, args=[self.finished_ttl_s, *flat])
         return bool(done)
 
     async def mark_succeeded(self, operation_id: str, result_json: str) -> bool:

@@ -144,10 +144,9 @@ class RecordStore:
     async def delete_scan(self, meta: ScanMeta) -> None:
         """Delete a scan's records; the model then has no latest scan if it was this one."""
         await self._forget_latest(keys=[self._latest_key(meta.model)], args=[meta.scan_id])
-        layers = [f"layer:{layer}" for layer in meta.layers]
-        # Meta first: a reader never sees a scan whose records are half gone.
-        for suffix in ("meta", "excerpts", *layers):
-            await self.redis.delete(self._key(meta.scan_id, suffix))
+        suffixes = ["meta", "excerpts", *(f"layer:{layer}" for layer in meta.layers)]
+        # One DEL is atomic: a reader never sees a scan whose records are half gone.
+        await self.redis.delete(*(self._key(meta.scan_id, suffix) for suffix in suffixes))
 
     async def neuron(self, meta: ScanMeta, layer: int, index: int) -> StoredNeuron | None:
         """One neuron's record."""
@@ -185,12 +184,13 @@ class RecordStore:
     async def delete_results(self, model: str, layer: int, index: int) -> list[str]:
         """Forget every explanation and score of a neuron; the ids of their operations."""
         key = self._results_key(model, layer, index)
-        operation_ids = [o.decode() for o in await self.redis.hkeys(key)]
+        # One transaction: a result remembered meanwhile is either listed here or kept.
         async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hkeys(key)
             pipe.delete(key)
             pipe.zrem(self._ranking_key(model, layer), str(index))
-            await pipe.execute()
-        return operation_ids
+            operation_ids, _, _ = await pipe.execute()
+        return [o.decode() for o in operation_ids]
 
     async def excerpt_tokens(self, scan_id: str, ids: list[int]) -> dict[int, np.ndarray]:
         """Token ids of the given excerpts."""
