@@ -71,9 +71,9 @@ def _variants(model, tokenizer, loader, batches) -> dict[str, Callable[[], None]
         for ids, _ in batches:
             bridge.run_with_cache(ids, names_filter=lambda name: name.endswith("mlp.hook_post"))
 
-    def scan(layers: list[int]) -> Callable[[], None]:
+    def scan(layers: list[int], quantile_bins: int = 0) -> Callable[[], None]:
         def run() -> None:
-            scanner = Scanner(neurons, ScanSettings(layers=layers))
+            scanner = Scanner(neurons, ScanSettings(layers=layers, quantile_bins=quantile_bins))
             for ids, mask in batches:
                 scanner.add_batch(ids, mask)
             scanner.finish()
@@ -86,6 +86,7 @@ def _variants(model, tokenizer, loader, batches) -> dict[str, Callable[[], None]
         "(c) TransformerLens run_with_cache": transformer_lens,
         "scan, all 30 layers": scan(list(range(neurons.shape.layers))),
         "scan, first 4 layers": scan([0, 1, 2, 3]),
+        "scan, all layers, quantile samples 5x5": scan(list(range(neurons.shape.layers)), 5),
     }
 
 
@@ -124,6 +125,8 @@ def _throughput(args: argparse.Namespace) -> None:
         print(f"  scan / {label:20s} = {scan_rate / rate[name]:5.2f}x  (goal >= {goal})")
     four = rate["scan, first 4 layers"] / rate["(a) full forward + LM head"]
     print(f"  4-layer scan / (a) full forward = {four:5.2f}x  (goal >= 8)")
+    quantiles = rate["scan, all layers, quantile samples 5x5"] / scan_rate
+    print(f"  scan with quantile samples / scan = {quantiles:5.2f}x  (their cost; optional)")
 
 
 def _memory_child(args: argparse.Namespace) -> None:

@@ -7,12 +7,14 @@ import asyncio
 import numpy as np
 
 from autointerp.interp.errors import NotFound
+from autointerp.interp.records import bin_by_quantile
 from autointerp.runtime import Runtime
 from autointerp.schemas.activations import (
     ExcerptPublic,
     NeuronRecordPublic,
     NeuronResult,
     NeuronStatsPublic,
+    QuantileBinPublic,
 )
 from autointerp.store.records import ScanMeta
 from autointerp.subjects.neurons import model_shape
@@ -76,6 +78,9 @@ async def read_neuron_record(
         reverse=True,
     )
     k = meta.top_k
+    sampled = excerpts(2 * k + meta.random_k, meta.quantile_bins * meta.quantile_k)
+    maxima = [max(e.activations) for e in sampled]
+    bins = bin_by_quantile(maxima, meta.quantile_bins) if sampled else []
     return NeuronRecordPublic(
         model=model,
         layer=layer,
@@ -84,6 +89,16 @@ async def read_neuron_record(
         top=excerpts(0, k),
         bottom=excerpts(k, k),
         random=excerpts(2 * k, meta.random_k),
+        quantiles=[
+            QuantileBinPublic(
+                quantile_from=b.quantile_from,
+                quantile_to=b.quantile_to,
+                lower=b.lower,
+                upper=b.upper,
+                excerpts=[sampled[i] for i in b.members],
+            )
+            for b in bins
+        ],
         stats=NeuronStatsPublic(**stored.stats.__dict__),
         results=results,
     )

@@ -1,6 +1,7 @@
 """The recording operations over HTTP: activations for texts, scans, neuron reads, bad input."""
 
 import json
+import math
 
 import pytest
 
@@ -52,6 +53,8 @@ async def test_scan_then_read_a_neuron_and_hit_the_cache(settings):
         "excerpt_tokens": 32,
         "top_k": 4,
         "random_k": 3,
+        "quantile_bins": 3,
+        "quantile_k": 2,
         "max_tokens": 2048,
     }
     async with running_app(settings) as client:
@@ -65,6 +68,14 @@ async def test_scan_then_read_a_neuron_and_hit_the_cache(settings):
         assert maxes == sorted(maxes, reverse=True)
         assert record["stats"]["max"] == pytest.approx(maxes[0], rel=1e-2)
         assert all(len(e["tokens"]) == len(e["activations"]) == 32 for e in record["top"])
+        quantiles = record["quantiles"]
+        assert [q["quantile_to"] for q in quantiles] == pytest.approx([1 / 3, 2 / 3, 1])
+        assert quantiles[0]["lower"] is None and quantiles[-1]["upper"] is None
+        for q in quantiles:
+            assert len(q["excerpts"]) == 2
+            lower = -math.inf if q["lower"] is None else q["lower"]
+            upper = math.inf if q["upper"] is None else q["upper"]
+            assert all(lower <= max(e["activations"]) <= upper for e in q["excerpts"])
         # The identical scan is a cache hit: same operation, answered at once.
         again = await client.post("/v1/scans", json=body)
         assert again.status_code == 200 and again.json()["id"] == done["id"]

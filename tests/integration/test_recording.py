@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from autointerp.interp.records import bin_by_quantile
 from autointerp.schemas.activations import BuiltinCorpus
 from autointerp.subjects.catalog import builtin_sources
 from autointerp.subjects.corpora import Corpora
@@ -139,3 +140,50 @@ def test_scan_memory_does_not_hold_every_excerpt(loader, data_dir):
     assert output.excerpts == 600
     held = set(output.excerpt_token_ids)
     assert held == set(output.layers[0].referenced_excerpts().tolist())
+
+
+def test_scan_quantile_sample_estimates_the_corpus_quantiles(loader, data_dir):
+    """The quantile sample is uniform: its own quantiles of excerpt max activation land near
+    the corpus's, neuron after neuron (a biased sample, such as the top excerpts, would not)."""
+    model, tokenizer = loader.model("minilm-l6"), loader.tokenizer("minilm-l6")
+    neurons = MlpNeurons.of(model)
+    texts = list(Corpora(data_dir / "corpora").texts(BuiltinCorpus()))[:400]
+    layer, bins, per_bin = 2, 4, 10
+    settings = ScanSettings(
+        layers=[layer],
+        excerpt_tokens=32,
+        top_k=2,
+        random_k=2,
+        quantile_bins=bins,
+        quantile_k=per_bin,
+        max_tokens=3000,
+        batch_size=8,
+    )
+    output = scan_corpus(neurons, tokenizer, texts, settings)
+    windows, per_excerpt = _brute_force(neurons, tokenizer, texts, settings, layer)
+    maxes = torch.stack([a.max(dim=0).values for a in per_excerpt]).numpy()  # (excerpts, n)
+    sample = output.layers[layer].quantile_sample
+    ids = sample.excerpt_ids.numpy()  # (bins * per_bin, neurons)
+    assert (ids >= 0).all()
+    assert all(len(set(ids[:, n])) == bins * per_bin for n in range(0, 1536, 101))
+    assert set(ids.flatten()) <= set(output.excerpt_token_ids)
+    # Held activations are the excerpts' own.
+    for neuron in (3, 900):
+        for slot in (0, 17):
+            excerpt = int(ids[slot, neuron])
+            length = len(windows[excerpt])
+            np.testing.assert_allclose(
+                sample.activations[slot, neuron, :length].float().numpy(),
+                per_excerpt[excerpt][:, neuron].numpy(),
+                rtol=2e-3,
+                atol=2e-3,
+            )
+    errors = []
+    for neuron in range(maxes.shape[1]):
+        column = maxes[:, neuron]
+        for b in bin_by_quantile(column[ids[:, neuron]].tolist(), bins)[1:]:
+            errors.append(abs((column <= b.lower).mean() - b.quantile_from))
+    # 40 of ~94 excerpts: a boundary's rank is off by about 0.05 on average.
+    assert np.mean(errors) < 0.07
+    top = bin_by_quantile(np.sort(maxes, axis=0)[-bins * per_bin :, 0].tolist(), bins)
+    assert abs((maxes[:, 0] <= top[1].lower).mean() - 0.25) > 0.3

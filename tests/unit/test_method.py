@@ -15,7 +15,7 @@ from autointerp.interp.prompts import (
     parse_explanation,
     validate_roles,
 )
-from autointerp.interp.records import ActivationRecord, ActivationStats
+from autointerp.interp.records import ActivationRecord, ActivationStats, bin_by_quantile
 from autointerp.interp.simulation import (
     align_generated,
     all_at_once_prompt,
@@ -67,6 +67,25 @@ def test_moments_from_power_sums():
     assert stats.skewness == pytest.approx(skew)
     assert stats.kurtosis == pytest.approx(kurt)
     assert ActivationStats.from_power_sums(3, 3, 3, 3, 3, 1, 1).skewness is None
+
+
+def test_quantile_bins_split_a_sample_by_its_own_quantiles():
+    bins = bin_by_quantile([5.0, 1.0, 3.0, 2.0, 6.0, 4.0, 0.5], 3)
+    # 7 excerpts into 3 bins of 2, 2, 3 by ascending max; bounds midway between neighbours.
+    assert [b.members for b in bins] == [[6, 1], [3, 2], [5, 0, 4]]
+    assert [(b.quantile_from, b.quantile_to) for b in bins] == [
+        (0, 1 / 3),
+        (1 / 3, 2 / 3),
+        (2 / 3, 1),
+    ]
+    assert [(b.lower, b.upper) for b in bins] == [(None, 1.5), (1.5, 3.5), (3.5, None)]
+
+
+def test_quantile_bins_leave_unplaceable_bounds_open_for_a_small_sample():
+    bins = bin_by_quantile([2.0, 1.0], 4)
+    assert [b.members for b in bins] == [[], [1], [], [0]]
+    assert all(b.lower is None and b.upper is None for b in bins)
+    assert bin_by_quantile([], 2)[0].members == []
 
 
 def test_explanation_prompt_is_golden():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -59,24 +61,38 @@ class ActivationStats:
 
 
 @dataclass(frozen=True)
-class NeuronId:
-    """A neuron: its model, layer and index within the layer's MLP."""
+class QuantileBin:
+    """Sampled excerpts whose max activation lies between two quantiles of every excerpt's max."""
 
-    model: str
-    layer: int
-    index: int
+    quantile_from: float
+    quantile_to: float
+    lower: float | None
+    """Estimated max activation at `quantile_from`; None for the first bin (unbounded) or
+    where a sample too small for its bins left a neighbouring bin empty."""
+    upper: float | None
+    """Estimated max activation at `quantile_to`; None for the last bin, or as for `lower`."""
+    members: list[int]
+    """Indices into the sample, in ascending order of max activation."""
 
 
-@dataclass(frozen=True)
-class NeuronRecord:
-    """What a corpus scan knows about one neuron."""
+def bin_by_quantile(maxima: Sequence[float], bins: int) -> list[QuantileBin]:
+    """Split a uniform random sample of excerpts, given by their max activations, into `bins`
+    equal-count bins.
 
-    neuron: NeuronId
-    top: list[ActivationRecord]
-    """Excerpts with the highest maximum activation, best first."""
-    bottom: list[ActivationRecord]
-    """Excerpts with the most negative minimum activation, most negative first."""
-    random: list[ActivationRecord]
-    """A uniform random sample of excerpts, drawn independently for this neuron."""
-    stats: ActivationStats
-    extra: dict[str, str] = field(default_factory=dict)
+    The sample's own quantiles estimate the corpus's (a one-pass scan cannot know the corpus's
+    boundaries before it ends); a boundary is the midpoint between the neighbouring bins'
+    closest maxima, so every excerpt lies within its bin's bounds.
+    """
+    order = sorted(range(len(maxima)), key=lambda i: maxima[i])
+    cuts = [len(order) * b // bins for b in range(bins + 1)]
+    groups = [order[start:end] for start, end in itertools.pairwise(cuts)]
+
+    def boundary(b: int) -> float | None:
+        if b in (0, bins) or not groups[b - 1] or not groups[b]:
+            return None  # unbounded, or no sample on one side to place it
+        return (maxima[groups[b - 1][-1]] + maxima[groups[b][0]]) / 2
+
+    return [
+        QuantileBin(b / bins, (b + 1) / bins, boundary(b), boundary(b + 1), group)
+        for b, group in enumerate(groups)
+    ]

@@ -92,6 +92,14 @@ class ScanRequest(StrictModel):
     excerpt_tokens: int = Field(default=64, ge=4, le=512)
     top_k: int = Field(default=20, ge=1, le=100)
     random_k: int = Field(default=15, ge=0, le=100)
+    quantile_bins: int = Field(
+        default=0,
+        ge=0,
+        le=10,
+        description="Also sample excerpts within this many quantile bins of excerpt max "
+        "activation (METHOD.md's optional quantile samples); 0 records none.",
+    )
+    quantile_k: int = Field(default=5, ge=1, le=20, description="Excerpts per quantile bin.")
     max_tokens: int = Field(default=200_000, ge=1, le=MAX_SCAN_TOKENS)
     batch_size: int = Field(default=16, ge=1, le=256)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
@@ -116,6 +124,21 @@ class ExcerptPublic(WireModel):
     excerpt_id: int
     tokens: list[str]
     activations: list[float]
+
+
+class QuantileBinPublic(WireModel):
+    """Randomly sampled excerpts whose max activation lies between two quantiles of every
+    scanned excerpt's max activation."""
+
+    quantile_from: float = Field(ge=0, le=1)
+    quantile_to: float = Field(ge=0, le=1)
+    lower: float | None = Field(
+        description="Estimated max activation at `quantile_from` (estimated from the scan's "
+        "uniform sample: a one-pass scan cannot know the corpus's quantiles in advance); null "
+        "for the first bin, or where the sample was too small to place it."
+    )
+    upper: float | None = Field(description="Estimated max activation at `quantile_to`.")
+    excerpts: list[ExcerptPublic]
 
 
 class NeuronStatsPublic(WireModel):
@@ -154,6 +177,11 @@ class NeuronRecordPublic(WireModel):
     top: list[ExcerptPublic]
     bottom: list[ExcerptPublic]
     random: list[ExcerptPublic]
+    quantiles: list[QuantileBinPublic] = Field(
+        default_factory=list,
+        description="Random samples within quantile bins, lowest first; empty unless the scan "
+        "asked for `quantile_bins`.",
+    )
     stats: NeuronStatsPublic
     results: list[NeuronResult] = Field(
         default_factory=list, description="Cached explanations and scores, best first."

@@ -41,11 +41,13 @@ class ScanMeta:
     random_k: int
     excerpts: int
     tokens: int
+    quantile_bins: int = 0  # absent from scans stored before quantile samples existed
+    quantile_k: int = 0
 
     @property
     def slots(self) -> int:
-        """Excerpts per neuron blob: top, bottom, random."""
-        return 2 * self.top_k + self.random_k
+        """Excerpts per neuron blob: top, bottom, random, then the quantile sample."""
+        return 2 * self.top_k + self.random_k + self.quantile_bins * self.quantile_k
 
 
 @dataclass(frozen=True)

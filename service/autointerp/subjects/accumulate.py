@@ -2,8 +2,9 @@
 
 For every neuron of a layer we keep the k excerpts with the highest maximum activation (top),
 the k with the lowest minimum (bottom, for signed gated units), a uniform random sample drawn
-independently per neuron, and power sums for the moments. Nothing grows with the corpus: each
-batch is merged into fixed-size tensors and then dropped.
+independently per neuron, optionally a second, larger uniform sample that is split into
+quantile bins when the pass ends, and power sums for the moments. Nothing grows with the
+corpus: each batch is merged into fixed-size tensors and then dropped.
 """
 
 from __future__ import annotations
@@ -74,11 +75,20 @@ class LayerAccumulator:
     """All selections and moments of one layer's neurons."""
 
     def __init__(
-        self, neurons: int, tokens: int, top_k: int, random_k: int, generator: torch.Generator
+        self,
+        neurons: int,
+        tokens: int,
+        top_k: int,
+        random_k: int,
+        generator: torch.Generator,
+        quantile_sample: int = 0,
     ) -> None:
         self.top = Selection.empty(top_k, neurons, tokens)
         self.bottom = Selection.empty(top_k, neurons, tokens)
         self.random = Selection.empty(random_k, neurons, tokens)
+        # Binned by quantile only at the end: the corpus's quantiles are unknown until then,
+        # and a uniform sample's own quantiles estimate them.
+        self.quantile_sample = Selection.empty(quantile_sample, neurons, tokens)
         self.power_sums = torch.zeros((4, neurons), dtype=torch.float64)
         self.count = 0
         self.maximum = torch.full((neurons,), -torch.inf)
@@ -100,6 +110,9 @@ class LayerAccumulator:
         # random keys (a reservoir sample without replacement, for every neuron at once).
         random_keys = torch.rand(batch_max.shape, generator=self.generator)
         self.random.merge(random_keys, excerpt_ids, per_neuron)
+        if self.quantile_sample.keys.shape[0]:
+            quantile_keys = torch.rand(batch_max.shape, generator=self.generator)
+            self.quantile_sample.merge(quantile_keys, excerpt_ids, per_neuron)
         flat = acts.reshape(-1, acts.shape[-1]) if full else acts[mask]
         # Column sums as (1 x tokens) @ (tokens x neurons) products: BLAS does them several
         # times faster than reductions. Per-batch float32 sums are exact enough; the running
@@ -112,7 +125,11 @@ class LayerAccumulator:
         self.maximum = torch.maximum(self.maximum, batch_max.amax(dim=0))
         self.minimum = torch.minimum(self.minimum, batch_min.amin(dim=0))
 
+    def selections(self) -> tuple[Selection, ...]:
+        """Every selection, in the order a stored record lays them out."""
+        return (self.top, self.bottom, self.random, self.quantile_sample)
+
     def referenced_excerpts(self) -> Tensor:
         """Ids of every excerpt some selection still holds."""
-        ids = torch.cat([s.excerpt_ids.flatten() for s in (self.top, self.bottom, self.random)])
+        ids = torch.cat([s.excerpt_ids.flatten() for s in self.selections()])
         return ids[ids >= 0].unique()

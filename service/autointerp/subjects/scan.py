@@ -29,6 +29,8 @@ class ScanSettings:
     excerpt_tokens: int = 64
     top_k: int = 20
     random_k: int = 15
+    quantile_bins: int = 0
+    quantile_k: int = 5
     max_tokens: int = 200_000
     batch_size: int = 16
     seed: int = 0
@@ -91,7 +93,12 @@ class Scanner:
         self.output = ScanOutput(
             layers={
                 layer: LayerAccumulator(
-                    width, settings.excerpt_tokens, settings.top_k, settings.random_k, generator
+                    width,
+                    settings.excerpt_tokens,
+                    settings.top_k,
+                    settings.random_k,
+                    generator,
+                    quantile_sample=settings.quantile_bins * settings.quantile_k,
                 )
                 for layer in settings.layers
             }

@@ -91,7 +91,7 @@ async def _scan_identity(request: ScanRequest, runtime: Runtime) -> dict[str, An
 
 
 def _layer_blobs(acc: LayerAccumulator) -> dict[int, bytes]:
-    selections = [s.ranked() for s in (acc.top, acc.bottom, acc.random)]
+    selections = [s.ranked() for s in acc.selections()]
     ids = torch.cat([s.excerpt_ids for s in selections]).numpy()
     acts = torch.cat([s.activations for s in selections])
     acts_np = acts.numpy()
@@ -116,6 +116,8 @@ async def _run_scan(request: ScanRequest, context: OperationContext) -> ScanResu
         excerpt_tokens=request.excerpt_tokens,
         top_k=request.top_k,
         random_k=request.random_k,
+        quantile_bins=request.quantile_bins,
+        quantile_k=request.quantile_k,
         max_tokens=request.max_tokens,
         batch_size=request.batch_size,
         seed=request.seed,
@@ -160,6 +162,8 @@ async def _run_scan(request: ScanRequest, context: OperationContext) -> ScanResu
         excerpt_tokens=request.excerpt_tokens,
         top_k=request.top_k,
         random_k=request.random_k,
+        quantile_bins=request.quantile_bins,
+        quantile_k=request.quantile_k,
         excerpts=output.excerpts,
         tokens=output.tokens,
     )

@@ -33,6 +33,7 @@ from .operation_state import OperationState
 from .polarity import Polarity
 from .problem import Problem
 from .progress import Progress
+from .quantile_bin_public import QuantileBinPublic
 from .ranked_neuron import RankedNeuron
 from .scan_request import ScanRequest
 from .scan_result import ScanResult
@@ -85,6 +86,7 @@ __all__ = (
     "Polarity",
     "Problem",
     "Progress",
+    "QuantileBinPublic",
     "RankedNeuron",
     "ScanRequest",
     "ScanResult",

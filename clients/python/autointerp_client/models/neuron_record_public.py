@@ -15,6 +15,7 @@ if TYPE_CHECKING:
   from ..models.excerpt_public import ExcerptPublic
   from ..models.neuron_result import NeuronResult
   from ..models.neuron_stats_public import NeuronStatsPublic
+  from ..models.quantile_bin_public import QuantileBinPublic
 
 
 
@@ -37,6 +38,8 @@ class NeuronRecordPublic:
             scan_id (str):
             stats (NeuronStatsPublic): Moments of the neuron's activation over every scanned token.
             top (list[ExcerptPublic]):
+            quantiles (list[QuantileBinPublic] | Unset): Random samples within quantile bins, lowest first; empty unless the
+                scan asked for `quantile_bins`.
             results (list[NeuronResult] | Unset): Cached explanations and scores, best first.
      """
 
@@ -48,6 +51,7 @@ class NeuronRecordPublic:
     scan_id: str
     stats: NeuronStatsPublic
     top: list[ExcerptPublic]
+    quantiles: list[QuantileBinPublic] | Unset = UNSET
     results: list[NeuronResult] | Unset = UNSET
 
 
@@ -58,6 +62,7 @@ class NeuronRecordPublic:
         from ..models.excerpt_public import ExcerptPublic # noqa: PLC0415
         from ..models.neuron_result import NeuronResult # noqa: PLC0415
         from ..models.neuron_stats_public import NeuronStatsPublic # noqa: PLC0415
+        from ..models.quantile_bin_public import QuantileBinPublic # noqa: PLC0415
         bottom = []
         for bottom_item_data in self.bottom:
             bottom_item = bottom_item_data.to_dict()
@@ -89,6 +94,15 @@ class NeuronRecordPublic:
 
 
 
+        quantiles: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.quantiles, Unset):
+            quantiles = []
+            for quantiles_item_data in self.quantiles:
+                quantiles_item = quantiles_item_data.to_dict()
+                quantiles.append(quantiles_item)
+
+
+
         results: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.results, Unset):
             results = []
@@ -111,6 +125,8 @@ class NeuronRecordPublic:
             "stats": stats,
             "top": top,
         })
+        if quantiles is not UNSET:
+            field_dict["quantiles"] = quantiles
         if results is not UNSET:
             field_dict["results"] = results
 
@@ -123,6 +139,7 @@ class NeuronRecordPublic:
         from ..models.excerpt_public import ExcerptPublic # noqa: PLC0415
         from ..models.neuron_result import NeuronResult # noqa: PLC0415
         from ..models.neuron_stats_public import NeuronStatsPublic # noqa: PLC0415
+        from ..models.quantile_bin_public import QuantileBinPublic # noqa: PLC0415
         d = dict(src_dict)
         bottom = []
         _bottom = d.pop("bottom")
@@ -167,6 +184,18 @@ class NeuronRecordPublic:
             top.append(top_item)
 
 
+        _quantiles = d.pop("quantiles", UNSET)
+        quantiles: list[QuantileBinPublic] | Unset = UNSET
+        if _quantiles is not UNSET:
+            quantiles = []
+            for quantiles_item_data in _quantiles:
+                quantiles_item = QuantileBinPublic.from_dict(quantiles_item_data)
+
+
+
+                quantiles.append(quantiles_item)
+
+
         _results = d.pop("results", UNSET)
         results: list[NeuronResult] | Unset = UNSET
         if _results is not UNSET:
@@ -188,6 +217,7 @@ class NeuronRecordPublic:
             scan_id=scan_id,
             stats=stats,
             top=top,
+            quantiles=quantiles,
             results=results,
         )
 

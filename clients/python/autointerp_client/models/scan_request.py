@@ -36,6 +36,9 @@ class ScanRequest:
             excerpt_tokens (int | Unset):  Default: 64.
             layers (list[int] | None | Unset): Layers to record; all when omitted.
             max_tokens (int | Unset):  Default: 200000.
+            quantile_bins (int | Unset): Also sample excerpts within this many quantile bins of excerpt max activation
+                (METHOD.md's optional quantile samples); 0 records none. Default: 0.
+            quantile_k (int | Unset): Excerpts per quantile bin. Default: 5.
             random_k (int | Unset):  Default: 15.
             seed (int | Unset):  Default: 0.
             top_k (int | Unset):  Default: 20.
@@ -47,6 +50,8 @@ class ScanRequest:
     excerpt_tokens: int | Unset = 64
     layers: list[int] | None | Unset = UNSET
     max_tokens: int | Unset = 200000
+    quantile_bins: int | Unset = 0
+    quantile_k: int | Unset = 5
     random_k: int | Unset = 15
     seed: int | Unset = 0
     top_k: int | Unset = 20
@@ -89,6 +94,10 @@ class ScanRequest:
 
         max_tokens = self.max_tokens
 
+        quantile_bins = self.quantile_bins
+
+        quantile_k = self.quantile_k
+
         random_k = self.random_k
 
         seed = self.seed
@@ -110,6 +119,10 @@ class ScanRequest:
             field_dict["layers"] = layers
         if max_tokens is not UNSET:
             field_dict["max_tokens"] = max_tokens
+        if quantile_bins is not UNSET:
+            field_dict["quantile_bins"] = quantile_bins
+        if quantile_k is not UNSET:
+            field_dict["quantile_k"] = quantile_k
         if random_k is not UNSET:
             field_dict["random_k"] = random_k
         if seed is not UNSET:
@@ -196,6 +209,10 @@ class ScanRequest:
 
         max_tokens = d.pop("max_tokens", UNSET)
 
+        quantile_bins = d.pop("quantile_bins", UNSET)
+
+        quantile_k = d.pop("quantile_k", UNSET)
+
         random_k = d.pop("random_k", UNSET)
 
         seed = d.pop("seed", UNSET)
@@ -209,6 +226,8 @@ class ScanRequest:
             excerpt_tokens=excerpt_tokens,
             layers=layers,
             max_tokens=max_tokens,
+            quantile_bins=quantile_bins,
+            quantile_k=quantile_k,
             random_k=random_k,
             seed=seed,
             top_k=top_k,
