@@ -1,14 +1,19 @@
 """LLM tokens spent per neuron explained and scored, by simulator strategy, against the
 study's recipe, counted with one tokenizer (SmolLM2's) on the same neuron record.
 
-The study's recipe: explain on 5 top excerpts; score on 5 top + 5 random excerpts with one
-all-at-once prompt per excerpt (the few-shot prefix paid for every excerpt). Ours builds the
-real prompts of this service for what an explanation operation runs: with samples = 1 (the
-study's k) the explanation is scored on the test split only, in one all-at-once prompt that
-holds every scored excerpt (the prefix is paid once), calibrated by cross-fitting on those
-excerpts (the default); `calibration: split` also simulates the calibration split; best-of-3
-scores 3 candidates on valid and the best on test. The generated and JSON strategies send one
-chat call per excerpt, their completion counted as the ideal answer.
+The study's recipe (neuron-explainer): explain on 5 top excerpts; score on 5 top + 5 random
+excerpts with one all-at-once prompt per excerpt; every explanation and simulation prompt
+holds its whole few-shot set (ORIGINAL_EXAMPLES: 3 neurons of 2 excerpts, 34+22, 21+37 and
+11+21 tokens, shown as token-activation lines). The baseline renders that recipe with this
+service's own prompt builders and wording, few-shot excerpts of those lengths cut from the
+corpus, so only the recipe's shape differs from ours. Ours builds the real prompts of this
+service for what an explanation operation runs: with samples = 1 (the study's k) the
+explanation is scored on the test split only, in one all-at-once prompt that holds every
+scored excerpt (the prefix is paid once), calibrated by cross-fitting on those excerpts (the
+default); `calibration: split` also simulates the calibration split; best-of-3 scores 3
+candidates on valid and the best on test. The generated and JSON strategies send one chat
+call per excerpt, their completion counted as the ideal answer. The figure with the
+baseline built on our own (smaller) few-shot set is printed too.
 
     .venv/bin/python bench/cost.py
 """
@@ -37,8 +42,29 @@ def _record_excerpts(tokenizer, count: int, length: int = 64):  # noqa: ANN001, 
     return records
 
 
+# neuron-explainer's ORIGINAL_EXAMPLES: per few-shot neuron, its excerpts' lengths in tokens.
+_STUDY_FEW_SHOT_LENGTHS = [(34, 22), (21, 37), (11, 21)]
+
+
+def _study_shaped_examples(tokenizer):  # noqa: ANN001, ANN202
+    """Few-shot examples of the study's shape: corpus excerpts of its lengths, sparse values."""
+    from autointerp.interp.prompts import Example
+    from autointerp.interp.records import ActivationRecord
+
+    pool = _record_excerpts(tokenizer, 30)[20:]  # not the excerpts under test
+    examples = []
+    for number, lengths in enumerate(_STUDY_FEW_SHOT_LENGTHS):
+        excerpts = []
+        for length in lengths:
+            tokens = pool.pop().tokens[:length]
+            acts = [1.0 if i % 9 == number else 0.0 for i in range(length)]
+            excerpts.append(ActivationRecord(tokens, acts))
+        examples.append(Example(excerpts, "a made-up pattern of this example neuron"))
+    return examples
+
+
 def main() -> None:
-    from autointerp.interp.prompts import explanation_prompt
+    from autointerp.interp.prompts import EXAMPLES, explanation_prompt
     from autointerp.interp.simulation import (
         _JSON_FORMAT,
         _LINES_FORMAT,
@@ -65,9 +91,13 @@ def main() -> None:
     calibration = records[15:]
     explanation = "numbers written as digits, most strongly amounts and counts"
     explain = chat_tokens(explanation_prompt(explain_top)) + count(explanation)
+    study_examples = _study_shaped_examples(tokenizer)
+    study_explain = chat_tokens(explanation_prompt(explain_top, study_examples))
+    study_explain += count(explanation)
 
-    def all_at_once(excerpts) -> int:  # noqa: ANN001
-        return count(all_at_once_prompt(explanation, [r.tokens for r in excerpts]).text)
+    def all_at_once(excerpts, examples=EXAMPLES[:1]) -> int:  # noqa: ANN001
+        tokens = [r.tokens for r in excerpts]
+        return count(all_at_once_prompt(explanation, tokens, examples).text)
 
     def per_call(excerpts, answer_format: str) -> int:  # noqa: ANN001
         total = 0
@@ -82,9 +112,10 @@ def main() -> None:
 
     candidates = [explanation, "digits", "numbers and amounts"]
     explain_3 = chat_tokens(explanation_prompt(explain_top)) + sum(map(count, candidates))
-    study = explain + sum(all_at_once([r]) for r in scored)
+    study = study_explain + sum(all_at_once([r], study_examples) for r in scored)
     rows = {
         "study recipe (all-at-once, 1 prompt per excerpt)": study,
+        "  the same with our few-shot set": explain + sum(all_at_once([r]) for r in scored),
         "ours: all-at-once, k=1 (default calibration)": explain + all_at_once(scored),
         "ours: all-at-once, k=1, calibration: split": explain + all_at_once(calibration + scored),
         "ours: all-at-once, best-of-3": explain_3
@@ -95,7 +126,7 @@ def main() -> None:
     }
     print("LLM tokens (prompt + completion) per neuron explained and scored, SmolLM2 tokenizer,")
     print("64-token excerpts; explain on 5 top, score on 5 top + 5 random (k = 1):")
-    print(f"  (of which the explanation prompt and answer: {explain} tokens)")
+    print(f"  (explanation prompt and answer: study {study_explain}, ours {explain} tokens)")
     for name, tokens in rows.items():
         print(f"  {name:50s} {tokens:7d} tokens  {tokens / study:5.2f}x study")
 

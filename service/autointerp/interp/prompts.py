@@ -148,13 +148,15 @@ def _explain_turn(records: Sequence[ActivationRecord], number: int) -> str:
     return f"Neuron {number}\nActivations:\n{shown}\n\nComplete: {EXPLANATION_PREFIX} ..."
 
 
-def explanation_prompt(records: Sequence[ActivationRecord]) -> list[ChatMessage]:
+def explanation_prompt(
+    records: Sequence[ActivationRecord], examples: Sequence[Example] = EXAMPLES
+) -> list[ChatMessage]:
     """The token-activation-pair explainer prompt: few-shot examples, then the target."""
     messages = [ChatMessage("system", _EXPLAIN_SYSTEM)]
-    for number, example in enumerate(EXAMPLES, 1):
+    for number, example in enumerate(examples, 1):
         messages.append(ChatMessage("user", _explain_turn(example.records, number)))
         messages.append(ChatMessage("assistant", f"{EXPLANATION_PREFIX} {example.explanation}."))
-    messages.append(ChatMessage("user", _explain_turn(records, len(EXAMPLES) + 1)))
+    messages.append(ChatMessage("user", _explain_turn(records, len(examples) + 1)))
     validate_roles(messages)
     return messages
 

@@ -20,7 +20,13 @@ from enum import StrEnum
 from autointerp.interp.activations import normalize, relu_max
 from autointerp.interp.errors import OperationFailed
 from autointerp.interp.ports import ChatResult, LanguageModel, TokenLogprobs, Usage
-from autointerp.interp.prompts import EXAMPLES, EXPLANATION_PREFIX, UNKNOWN, ChatMessage
+from autointerp.interp.prompts import (
+    EXAMPLES,
+    EXPLANATION_PREFIX,
+    UNKNOWN,
+    ChatMessage,
+    Example,
+)
 
 _VALUES = {str(v): v for v in range(11)}
 # At most this share of tokens may fail to align before a generated simulation is rejected.
@@ -69,8 +75,7 @@ _HEADER = (
 )
 
 
-def _example_block() -> str:
-    example = EXAMPLES[0]
+def _example_block(number: int, example: Example) -> str:
     shown = []
     for record in example.records:
         values = normalize(record.activations, relu_max(example.records))
@@ -79,7 +84,7 @@ def _example_block() -> str:
         )
         shown.append(f"<start>\n{lines}\n<end>")
     explained = f"Explanation: {EXPLANATION_PREFIX} {example.explanation}."
-    return f"Neuron 1\n{explained}\nActivations:\n" + "\n".join(shown)
+    return f"Neuron {number}\n{explained}\nActivations:\n" + "\n".join(shown)
 
 
 @dataclass(frozen=True)
@@ -90,9 +95,12 @@ class AllAtOncePrompt:
     slots: list[list[int]]
 
 
-def all_at_once_prompt(explanation: str, excerpts: Sequence[Sequence[str]]) -> AllAtOncePrompt:
+def all_at_once_prompt(
+    explanation: str, excerpts: Sequence[Sequence[str]], examples: Sequence[Example] = EXAMPLES[:1]
+) -> AllAtOncePrompt:
     """One prompt for several excerpts: the few-shot prefix is paid for once."""
-    text = f"{_HEADER}\n\n{_example_block()}\n\nNeuron 2\n"
+    shown = "".join(f"{_example_block(n, e)}\n\n" for n, e in enumerate(examples, 1))
+    text = f"{_HEADER}\n\n{shown}Neuron {len(examples) + 1}\n"
     text += f"Explanation: {EXPLANATION_PREFIX} {explanation}.\nActivations:\n"
     slots: list[list[int]] = []
     for tokens in excerpts:
