@@ -71,6 +71,22 @@ class Selection:
         )
 
 
+def batch_statistics(
+    acts: Tensor, mask: Tensor, full: bool
+) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """A batch's per-excerpt max and min (batch, neurons), its activations per neuron as
+    float16 (batch, neurons, tokens), and the sums of a, a^2, a^3, a^4 over real tokens
+    (4, neurons). `full`: no padding."""
+    real = mask.unsqueeze(-1)
+    values = acts if full else acts * real  # padding adds nothing to the sums
+    batch_max = (acts if full else acts.masked_fill(~real, -torch.inf)).amax(dim=1)
+    batch_min = (acts if full else acts.masked_fill(~real, torch.inf)).amin(dim=1)
+    per_neuron = acts.transpose(1, 2).to(torch.float16)
+    squares = values * values
+    powers = (values, squares, squares * values, squares * squares)
+    return batch_max, batch_min, per_neuron, torch.stack([p.sum(dim=(0, 1)) for p in powers])
+
+
 class LayerAccumulator:
     """All selections and moments of one layer's neurons."""
 
@@ -98,12 +114,8 @@ class LayerAccumulator:
     def update(self, activations: Tensor, mask: Tensor, excerpt_ids: Tensor) -> None:
         """Add a batch: activations (batch, tokens, neurons), mask (batch, tokens) of real
         tokens, excerpt_ids (batch,)."""
-        acts = activations.float()
         full = bool(mask.all())
-        real = mask.unsqueeze(-1)
-        batch_max = (acts if full else acts.masked_fill(~real, -torch.inf)).amax(dim=1)
-        batch_min = (acts if full else acts.masked_fill(~real, torch.inf)).amin(dim=1)
-        per_neuron = acts.transpose(1, 2).to(torch.float16)  # (batch, neurons, tokens), once
+        batch_max, batch_min, per_neuron, sums = batch_statistics(activations.float(), mask, full)
         self.top.merge(batch_max, excerpt_ids, per_neuron)
         self.bottom.merge(-batch_min, excerpt_ids, per_neuron)
         # Independent uniform sampling per neuron: keep the k excerpts with the largest
@@ -113,15 +125,9 @@ class LayerAccumulator:
         if self.quantile_sample.keys.shape[0]:
             quantile_keys = torch.rand(batch_max.shape, generator=self.generator)
             self.quantile_sample.merge(quantile_keys, excerpt_ids, per_neuron)
-        flat = acts.reshape(-1, acts.shape[-1]) if full else acts[mask]
-        # Column sums as (1 x tokens) @ (tokens x neurons) products: BLAS does them several
-        # times faster than reductions. Per-batch float32 sums are exact enough; the running
-        # totals are float64.
-        ones = torch.ones((1, flat.shape[0]))
-        squares = flat.square()
-        powers = (flat, squares, squares * flat, squares.square())
-        self.power_sums += torch.cat([ones @ values for values in powers]).double()
-        self.count += flat.shape[0]
+        # Per-batch float32 sums are exact enough; the running totals are float64.
+        self.power_sums += sums.double()
+        self.count += int(mask.sum())
         self.maximum = torch.maximum(self.maximum, batch_max.amax(dim=0))
         self.minimum = torch.minimum(self.minimum, batch_min.amin(dim=0))
 
