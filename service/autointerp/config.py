@@ -81,6 +81,12 @@ class Settings(BaseSettings):
         default=600, ge=1, description="Re-deliver a job whose worker went silent this long."
     )
     operation_ttl_s: int = Field(default=7 * 24 * 3600, ge=60)
+    scan_memory_mb: int = Field(
+        default=4096,
+        ge=16,
+        description="Most memory a scan's held excerpts may take; larger scans are refused "
+        "with a 422 naming the figure (a worker killed for memory would only retry).",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     llm_profiles: dict[str, LLMProfile] = Field(default_factory=_default_profiles)
 

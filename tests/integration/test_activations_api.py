@@ -144,6 +144,17 @@ async def test_scan_of_inline_texts_and_a_jsonl_file(settings):
         ("/v1/scans", {"model": "minilm-l6", "corpus": {"type": "pdf"}}, "corpus"),
         (
             "/v1/scans",
+            {
+                "model": "smollm2-135m",
+                "corpus": {"type": "builtin"},
+                "excerpt_tokens": 512,
+                "top_k": 100,
+                "random_k": 100,
+            },
+            "this server's 4096 MB",
+        ),
+        (
+            "/v1/scans",
             {"model": "minilm-l6", "corpus": {"type": "builtin"}, "max_tokens": 10**9},
             "20000000",
         ),

@@ -35,6 +35,17 @@ class ScanSettings:
     batch_size: int = 16
     seed: int = 0
 
+    @property
+    def slots(self) -> int:
+        """Excerpts held per neuron: top, bottom, random and the quantile sample."""
+        return 2 * self.top_k + self.random_k + self.quantile_bins * self.quantile_k
+
+    def held_bytes(self, neurons_per_layer: int) -> int:
+        """Memory of the selections over every recorded neuron: per held excerpt its float16
+        activations, a float32 key and an int64 id."""
+        per_slot = 2 * self.excerpt_tokens + 4 + 8
+        return len(self.layers) * neurons_per_layer * self.slots * per_slot
+
 
 @dataclass
 class ScanOutput:

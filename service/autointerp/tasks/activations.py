@@ -8,7 +8,7 @@ from typing import Any
 
 import torch
 
-from autointerp.interp.errors import OperationCancelled
+from autointerp.interp.errors import InvalidRequest, OperationCancelled
 from autointerp.interp.records import ActivationStats
 from autointerp.runtime import Runtime
 from autointerp.schemas.activations import (
@@ -74,16 +74,38 @@ ACTIVATIONS = OperationHandler(
 )
 
 
-def _scan_layers(request: ScanRequest, runtime: Runtime) -> tuple[ModelShape, list[int]]:
+def _scan_plan(request: ScanRequest, runtime: Runtime) -> tuple[ModelShape, ScanSettings]:
+    """The scan's settings, refusing layers out of range and scans whose held excerpts would
+    not fit the configured memory."""
     shape = model_shape(runtime.models.config(request.model))
     layers = sorted(set(request.layers)) if request.layers else list(range(shape.layers))
     for layer in layers:
         shape.check(layer)
-    return shape, layers
+    settings = ScanSettings(
+        layers=layers,
+        excerpt_tokens=request.excerpt_tokens,
+        top_k=request.top_k,
+        random_k=request.random_k,
+        quantile_bins=request.quantile_bins,
+        quantile_k=request.quantile_k,
+        max_tokens=request.max_tokens,
+        batch_size=request.batch_size,
+        seed=request.seed,
+    )
+    held_mb = settings.held_bytes(shape.neurons_per_layer) / 2**20
+    limit_mb = runtime.settings.scan_memory_mb
+    if held_mb > limit_mb:
+        raise InvalidRequest(
+            f"this scan would hold {held_mb:.0f} MB of excerpts (layers x neurons x "
+            f"(2 top_k + random_k + quantile_bins x quantile_k) x excerpt_tokens), more than "
+            f"this server's {limit_mb} MB: record fewer layers, smaller selections or "
+            "shorter excerpts"
+        )
+    return shape, settings
 
 
 async def _scan_identity(request: ScanRequest, runtime: Runtime) -> dict[str, Any]:
-    await asyncio.to_thread(_scan_layers, request, runtime)
+    await asyncio.to_thread(_scan_plan, request, runtime)
     return {
         "model_revision": runtime.models.source(request.model).revision,
         "corpus": await asyncio.to_thread(runtime.corpora.identity, request.corpus),
@@ -110,18 +132,8 @@ def _layer_blobs(acc: LayerAccumulator) -> dict[int, bytes]:
 
 async def _run_scan(request: ScanRequest, context: OperationContext) -> ScanResult:
     runtime = context.runtime
-    shape, layers = _scan_layers(request, runtime)
-    settings = ScanSettings(
-        layers=layers,
-        excerpt_tokens=request.excerpt_tokens,
-        top_k=request.top_k,
-        random_k=request.random_k,
-        quantile_bins=request.quantile_bins,
-        quantile_k=request.quantile_k,
-        max_tokens=request.max_tokens,
-        batch_size=request.batch_size,
-        seed=request.seed,
-    )
+    shape, settings = _scan_plan(request, runtime)
+    layers = settings.layers
     loop = asyncio.get_running_loop()
     # Set when this task is cancelled or times out: the scan thread stops at its next batch
     # instead of running on unobserved.
