@@ -37,3 +37,7 @@ def test_readme_flows_through_the_generated_client(server):
     assert lines[1].startswith("test score: ")
     # The neuron-centred read lists the cached explanation with its test score.
     assert lines[2].startswith("explanation test ")
+    # The record's quantile samples: 4 bins of the default 5 excerpts, lowest first.
+    assert [line for line in lines if line.startswith("quantiles ")] == [
+        f"quantiles {low:.2f}-{low + 0.25:.2f}: 5 excerpts" for low in (0, 0.25, 0.5, 0.75)
+    ]
