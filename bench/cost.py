@@ -90,7 +90,8 @@ def main() -> None:
     explain_top, scored = records[:5], records[5:15]  # 5 top to explain; 5 top + 5 random
     calibration = records[15:]
     explanation = "numbers written as digits, most strongly amounts and counts"
-    explain = chat_tokens(explanation_prompt(explain_top)) + count(explanation)
+    explain_prompt = chat_tokens(explanation_prompt(explain_top))
+    explain = explain_prompt + count(explanation)
     study_examples = _study_shaped_examples(tokenizer)
     study_explain = chat_tokens(explanation_prompt(explain_top, study_examples))
     study_explain += count(explanation)
@@ -111,7 +112,7 @@ def main() -> None:
         return total
 
     candidates = [explanation, "digits", "numbers and amounts"]
-    explain_3 = chat_tokens(explanation_prompt(explain_top)) + sum(map(count, candidates))
+    explain_3 = explain_prompt + sum(map(count, candidates))
     study = study_explain + sum(all_at_once([r], study_examples) for r in scored)
     rows = {
         "study recipe (all-at-once, 1 prompt per excerpt)": study,

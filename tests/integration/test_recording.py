@@ -83,6 +83,19 @@ def _brute_force(neurons, tokenizer, texts, settings, layer):
     return windows, per_excerpt
 
 
+def _assert_holds_own_activations(selection, slot, neuron, windows, per_excerpt) -> int:
+    """The selection's slot holds its excerpt's own activations (float16); the excerpt id."""
+    excerpt = int(selection.excerpt_ids[slot, neuron])
+    length = len(windows[excerpt])
+    np.testing.assert_allclose(
+        selection.activations[slot, neuron, :length].float().numpy(),
+        per_excerpt[excerpt][:, neuron].numpy(),
+        rtol=2e-3,
+        atol=2e-3,
+    )
+    return excerpt
+
+
 @pytest.mark.parametrize("name", ["minilm-l6", "smollm2-135m"])
 def test_scan_top_k_equals_brute_force(loader, data_dir, name):
     model, tokenizer = loader.model(name), loader.tokenizer(name)
@@ -109,14 +122,7 @@ def test_scan_top_k_equals_brute_force(loader, data_dir, name):
     # The stored per-token activations are the chosen excerpts' own (float16).
     for neuron in (0, 7, 1000):
         for slot in range(5):
-            excerpt = int(acc.top.excerpt_ids[slot, neuron])
-            length = len(windows[excerpt])
-            np.testing.assert_allclose(
-                acc.top.activations[slot, neuron, :length].float().numpy(),
-                per_excerpt[excerpt][:, neuron].numpy(),
-                rtol=2e-3,
-                atol=2e-3,
-            )
+            excerpt = _assert_holds_own_activations(acc.top, slot, neuron, windows, per_excerpt)
             assert np.array_equal(output.excerpt_token_ids[excerpt], windows[excerpt])
     # Random samples: distinct real excerpts per neuron, not all neurons the same sample.
     random_ids = acc.random.excerpt_ids
@@ -170,14 +176,7 @@ def test_scan_quantile_sample_estimates_the_corpus_quantiles(loader, data_dir):
     # Held activations are the excerpts' own.
     for neuron in (3, 900):
         for slot in (0, 17):
-            excerpt = int(ids[slot, neuron])
-            length = len(windows[excerpt])
-            np.testing.assert_allclose(
-                sample.activations[slot, neuron, :length].float().numpy(),
-                per_excerpt[excerpt][:, neuron].numpy(),
-                rtol=2e-3,
-                atol=2e-3,
-            )
+            _assert_holds_own_activations(sample, slot, neuron, windows, per_excerpt)
     errors = []
     for neuron in range(maxes.shape[1]):
         column = maxes[:, neuron]

@@ -60,6 +60,12 @@ class ActivationStats:
         return cls(count, mean, variance, m3 / std**3, m4 / variance**2 - 3.0, maximum, minimum)
 
 
+def excerpts_per_record(top_k: int, random_k: int, quantile_bins: int, quantile_k: int) -> int:
+    """Excerpts one neuron record holds: the top and bottom k, the random sample, and the
+    quantile samples."""
+    return 2 * top_k + random_k + quantile_bins * quantile_k
+
+
 @dataclass(frozen=True)
 class QuantileBin:
     """Sampled excerpts whose max activation lies between two quantiles of every excerpt's max."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from redis.asyncio import Redis
 
-from autointerp.interp.records import ActivationStats
+from autointerp.interp.records import ActivationStats, excerpts_per_record
 
 _STATS_FIELDS = 7  # count, mean, variance, skewness, kurtosis, max, min
 
@@ -47,7 +47,7 @@ class ScanMeta:
     @property
     def slots(self) -> int:
         """Excerpts per neuron blob: top, bottom, random, then the quantile sample."""
-        return 2 * self.top_k + self.random_k + self.quantile_bins * self.quantile_k
+        return excerpts_per_record(self.top_k, self.random_k, self.quantile_bins, self.quantile_k)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from transformers import PreTrainedTokenizerBase
 
+from autointerp.interp.records import excerpts_per_record
 from autointerp.subjects.accumulate import LayerAccumulator
 from autointerp.subjects.neurons import MlpNeurons
 
@@ -38,7 +39,7 @@ class ScanSettings:
     @property
     def slots(self) -> int:
         """Excerpts held per neuron: top, bottom, random and the quantile sample."""
-        return 2 * self.top_k + self.random_k + self.quantile_bins * self.quantile_k
+        return excerpts_per_record(self.top_k, self.random_k, self.quantile_bins, self.quantile_k)
 
     def held_bytes(self, neurons_per_layer: int) -> int:
         """Memory of the selections over every recorded neuron: per held excerpt its float16
