@@ -11,6 +11,8 @@ from pathlib import Path
 from autointerp.config import Settings
 from autointerp.observability import configure_logging
 
+_KEEP_ALIVE_S = 75
+
 
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
@@ -19,7 +21,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,
+        # uvicorn's 5 s default equals the idle expiry of common client pools (httpx's), so
+        # the server can close a kept-alive connection just as a client reuses it for a
+        # request, which then fails unanswered; idle connections are cheap to keep longer.
+        timeout_keep_alive=_KEEP_ALIVE_S,
+    )
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> None:
