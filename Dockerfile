@@ -20,7 +20,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     HF_HUB_OFFLINE=1 \
     AUTOINTERP_HOST=0.0.0.0 \
     AUTOINTERP_PORT=8000 \
-    AUTOINTERP_DATA_DIR=/data
+    AUTOINTERP_DATA_DIR=/data \
+    NUMBA_CACHE_DIR=/data/numba-cache
 RUN mkdir /data && chown autointerp /data
 USER 10001
 WORKDIR /home/autointerp

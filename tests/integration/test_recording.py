@@ -114,15 +114,15 @@ def test_scan_top_k_equals_brute_force(loader, data_dir, name):
     maxes = torch.stack([a.max(dim=0).values for a in per_excerpt])  # (excerpts, neurons)
     mins = torch.stack([a.min(dim=0).values for a in per_excerpt])
     acc = output.layers[layer]
-    acc.top, acc.bottom = acc.top.ranked(), acc.bottom.ranked()
+    top, bottom = acc.top.ranked(), acc.bottom.ranked()
     expected_top = maxes.topk(5, dim=0).values
-    torch.testing.assert_close(acc.top.keys, expected_top, rtol=1e-4, atol=1e-4)
+    torch.testing.assert_close(top.keys, expected_top, rtol=1e-4, atol=1e-4)
     expected_bottom = (-mins).topk(5, dim=0).values
-    torch.testing.assert_close(acc.bottom.keys, expected_bottom, rtol=1e-4, atol=1e-4)
+    torch.testing.assert_close(bottom.keys, expected_bottom, rtol=1e-4, atol=1e-4)
     # The stored per-token activations are the chosen excerpts' own (float16).
     for neuron in (0, 7, 1000):
         for slot in range(5):
-            excerpt = _assert_holds_own_activations(acc.top, slot, neuron, windows, per_excerpt)
+            excerpt = _assert_holds_own_activations(top, slot, neuron, windows, per_excerpt)
             assert np.array_equal(output.excerpt_token_ids[excerpt], windows[excerpt])
     # Random samples: distinct real excerpts per neuron, not all neurons the same sample.
     random_ids = acc.random.excerpt_ids

@@ -121,9 +121,10 @@ class Scanner:
         """Record one batch: input_ids (batch, excerpt_tokens), mask of real tokens."""
         output = self.output
         excerpt_ids = torch.arange(output.excerpts, output.excerpts + input_ids.shape[0])
+        lengths = mask.sum(dim=1)
 
         def sink(layer: int, activations: torch.Tensor) -> None:
-            output.layers[layer].update(activations, mask, excerpt_ids)
+            output.layers[layer].update(activations, lengths, excerpt_ids)
 
         with torch.inference_mode(), self.neurons.recording(self.settings.layers, sink):
             self.neurons.run(input_ids, mask.long())
