@@ -107,16 +107,20 @@ def _neurons_with_winners(
     return better
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, inline="always", fastmath={"nnan", "nsz", "reassoc"})
 def _argmin(values: np.ndarray, length: int) -> int:
-    weakest = 0
+    # A vectorized min, then its first position: the compare-and-branch loop mispredicts
+    # once the values change under it, which cost the merge three times as much.
+    smallest = values[0]
     for i in range(1, length):
-        if values[i] < values[weakest]:
-            weakest = i
-    return weakest
+        smallest = min(smallest, values[i])
+    for i in range(length):
+        if values[i] == smallest:
+            return i
+    return 0
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _merge_neuron(
     batch_keys: np.ndarray,
     s: int,
@@ -130,23 +134,30 @@ def _merge_neuron(
     count: int,
     held: np.ndarray,
     entered: np.ndarray,
+    rows: np.ndarray,
 ) -> int:
     """Merge neuron n's batch keys batch_keys[s, :, n] into its held slots start:stop: an
     entry that beats the weakest held one takes its slot. Appends each surviving winner as
-    (slot, neuron, batch row) to winners from index `count`; returns the new count. `held`
-    and `entered` are scratch space; plain indexing throughout, since every array view
+    (slot, neuron, batch row) to winners from index `count`; returns the new count. `held`,
+    `entered` and `rows` are scratch space; plain indexing throughout, since every array view
     numba makes costs a reference count in this innermost loop."""
     size = stop - start
     for i in range(size):
         held[i] = held_keys[start + i, n]
         entered[i] = -1
     weakest = _argmin(held, size)
+    candidates = 0  # rows that beat the weakest held key as it stands now
     for b in range(batch_keys.shape[1]):
-        key = batch_keys[s, b, n]
-        if key > held[weakest]:
-            held[weakest] = key
+        if batch_keys[s, b, n] > held[weakest]:
+            rows[candidates] = b
+            candidates += 1
+    for c in range(candidates):
+        b = rows[c]
+        if batch_keys[s, b, n] > held[weakest]:
+            held[weakest] = batch_keys[s, b, n]
             entered[weakest] = b  # a row evicted again by a later row is no winner
-            weakest = _argmin(held, size)
+            if c + 1 < candidates:  # the last one needs no new weakest
+                weakest = _argmin(held, size)
     for i in range(size):
         b = entered[i]
         if b >= 0:
@@ -174,13 +185,14 @@ def _merge_batch_keys(
     winners = np.empty((slots * neurons, 3), dtype=np.int64)
     held = np.empty(slots, dtype=np.float32)
     entered = np.empty(slots, dtype=np.int64)
+    rows = np.empty(batch_keys.shape[1], dtype=np.int64)
     count = 0
     for n in range(neurons):
         for s in range(bounds.shape[0] - 1):
             if better[s, n]:
                 count = _merge_neuron(
                     batch_keys, s, n, bounds[s], bounds[s + 1], excerpt_ids, held_keys,
-                    held_ids, winners, count, held, entered,
+                    held_ids, winners, count, held, entered, rows,
                 )  # fmt: skip
     # Stable counting sort by batch row: rows stay in neuron order.
     starts = np.zeros(batch_keys.shape[1] + 1, dtype=np.int64)
