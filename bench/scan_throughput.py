@@ -90,6 +90,15 @@ def _variants(model, tokenizer, loader, batches) -> dict[str, Callable[[], None]
     }
 
 
+def _compile_scan_kernels(model, batch) -> None:  # noqa: ANN001
+    """Scan one batch, so that a first compile of the numba kernels (a few seconds, once per
+    source version: numba caches them on disk) is not timed."""
+    from autointerp.subjects.neurons import MlpNeurons
+    from autointerp.subjects.scan import Scanner, ScanSettings
+
+    Scanner(MlpNeurons.of(model), ScanSettings(layers=[0])).add_batch(*batch)
+
+
 def _throughput(args: argparse.Namespace) -> None:
     import torch
 
@@ -102,6 +111,7 @@ def _throughput(args: argparse.Namespace) -> None:
     names = list(variants)
     with torch.inference_mode():
         variants["(b) body forward"]()  # warm-up
+        _compile_scan_kernels(model, batches[0])
         for round_number in range(args.rounds):
             shift = round_number % len(names)
             for name in names[shift:] + names[:shift]:  # alternate the order every round
