@@ -296,12 +296,12 @@ class LayerAccumulator:
 
     @property
     def top(self) -> Selection:
-        """Highest excerpt max first."""
+        """The k excerpts with the highest max activation."""
         return self._selection(0)
 
     @property
     def bottom(self) -> Selection:
-        """Lowest excerpt min first (the key is the negated min)."""
+        """The k excerpts with the lowest min activation (keyed by the negated min)."""
         return self._selection(1)
 
     @property
