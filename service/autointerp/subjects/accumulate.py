@@ -6,12 +6,13 @@ independently per neuron, optionally a second, larger uniform sample that is spl
 quantile bins when the pass ends, and power sums for the moments. Nothing grows with the
 corpus: each batch is merged into fixed-size arrays and then dropped.
 
-The per-batch work is two compiled loops (numba), not torch operations: one pass over the
-batch's activations computes every statistic at once, and one merge per layer updates every
-selection and copies the winners' activations row by row, so each cache line of the batch is
-read once however many neurons' winners it holds. As torch operations the same work took a
-pass over all activations per statistic and a dozen small operations per selection and layer,
-about a fifth of a SmolLM2 forward pass (bench/scan_throughput.py has today's figure).
+The per-batch work is compiled (numba), not torch operations: one pass over the batch's
+activations computes every statistic at once; one merge per layer updates every selection of
+every neuron; then the winners' activations are copied as float16, ordered by row and neuron
+so that neighbouring winners reuse the cache lines they read. As torch operations the same
+work took a pass over all activations per statistic and a dozen small operations per
+selection and layer, about a fifth of a SmolLM2 forward pass (bench/scan_throughput.py has
+today's figure).
 """
 
 from __future__ import annotations
@@ -109,8 +110,9 @@ def _neurons_with_winners(
 
 @numba.njit(cache=True, nogil=True, inline="always", fastmath={"nnan", "nsz", "reassoc"})
 def _argmin(values: np.ndarray, length: int) -> int:
-    # A vectorized min, then its first position: the compare-and-branch loop mispredicts
-    # once the values change under it, which cost the merge three times as much.
+    # A vectorized min, then its first position: a compare-and-branch loop mispredicts on
+    # keys that just changed (with it, and a search after every entry, the merge took 1.6x
+    # as long).
     smallest = values[0]
     for i in range(1, length):
         smallest = min(smallest, values[i])
