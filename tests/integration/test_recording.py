@@ -1,17 +1,26 @@
 """Recording on real weights: our hooks against a plain forward hook, and scans against
 brute force over the same corpus."""
 
+import threading
+
 import numpy as np
 import pytest
 import torch
 
+from autointerp.interp.errors import OperationCancelled
 from autointerp.interp.records import bin_by_quantile
 from autointerp.schemas.activations import BuiltinCorpus
 from autointerp.subjects.catalog import builtin_sources
 from autointerp.subjects.corpora import Corpora
 from autointerp.subjects.loading import ModelLoader
 from autointerp.subjects.neurons import MlpNeurons
-from autointerp.subjects.scan import ScanSettings, pack_excerpts, scan_corpus
+from autointerp.subjects.scan import (
+    Scanner,
+    ScanSettings,
+    batch_tensors,
+    pack_excerpts,
+    scan_corpus,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -186,3 +195,96 @@ def test_scan_quantile_sample_estimates_the_corpus_quantiles(loader, data_dir):
     assert np.mean(errors) < 0.07
     top = bin_by_quantile(np.sort(maxes, axis=0)[-bins * per_bin :, 0].tolist(), bins)
     assert abs((maxes[:, 0] <= top[1].lower).mean() - 0.25) > 0.3
+
+
+def _scan_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("autointerp-scan")]
+
+
+def test_recording_leaves_other_threads_forward_passes_alone(loader):
+    """A recording open in one thread (a scan's) neither sees nor stops another thread's
+    forward pass (a request for the same model)."""
+    neurons = MlpNeurons.of(loader.model("minilm-l6"))
+    ids = loader.tokenizer("minilm-l6")(TEXT, return_tensors="pt")["input_ids"]
+    expected = neurons.record_layer(ids, 3)
+    seen, opened, release = [], threading.Event(), threading.Event()
+
+    def record_in_background() -> None:
+        with neurons.recording([0, 1], lambda layer, _: seen.append(layer)):
+            opened.set()
+            release.wait(timeout=60)
+
+    background = threading.Thread(target=record_in_background)
+    background.start()
+    try:
+        assert opened.wait(timeout=60)
+        ours = neurons.record_layer(ids, 3)  # the other hooks would stop this at layer 1
+    finally:
+        release.set()
+        background.join()
+    assert seen == []
+    torch.testing.assert_close(ours, expected, rtol=0, atol=0)
+
+
+def _minilm_batches(loader, data_dir, count: int, rows: int = 8, length: int = 32):
+    tokenizer = loader.tokenizer("minilm-l6")
+    texts = Corpora(data_dir / "corpora").texts(BuiltinCorpus())
+    windows = list(pack_excerpts(texts, tokenizer, length, count * rows * length - 5))
+    return [batch_tensors(windows[i : i + rows], length, 0) for i in range(0, len(windows), rows)]
+
+
+def test_scan_with_batches_in_flight_equals_one_batch_at_a_time(loader, data_dir):
+    """Threads change the speed of a scan, never its result: bit for bit the same selections
+    (random and quantile samples included), moments and held tokens."""
+    neurons = MlpNeurons.of(loader.model("minilm-l6"))
+    batches = _minilm_batches(loader, data_dir, count=12)  # the last one short and padded
+    settings = ScanSettings(
+        layers=[4, 0, 2], excerpt_tokens=32, top_k=3, random_k=2, quantile_bins=2, quantile_k=2
+    )
+    outputs = []
+    for streams in (1, 3):
+        scanner = Scanner(neurons, settings, streams=streams)
+        for batch in batches:
+            scanner.add_batch(*batch)
+        outputs.append(scanner.finish())
+    one, several = outputs
+    assert (one.excerpts, one.tokens) == (several.excerpts, several.tokens) == (96, 96 * 32 - 5)
+    assert one.excerpt_token_ids.keys() == several.excerpt_token_ids.keys()
+    for layer in settings.layers:
+        a, b = one.layers[layer], several.layers[layer]
+        for name in ("keys", "excerpt_ids", "activations", "power_sums", "maximum", "minimum"):
+            assert torch.equal(getattr(a, name), getattr(b, name)), (layer, name)
+    assert not _scan_threads()
+
+
+def test_a_failing_batch_fails_the_scan_with_its_own_error(loader, data_dir):
+    """A batch whose forward pass fails (token ids past the vocabulary) fails the scan with
+    that error; the batches after it stop instead of waiting for it, and no thread is left."""
+    neurons = MlpNeurons.of(loader.model("minilm-l6"))
+    batches = _minilm_batches(loader, data_dir, count=6)
+    ids, mask = batches[2]
+    batches[2] = (torch.full_like(ids, 10**6), mask)
+    scanner = Scanner(neurons, ScanSettings(layers=[0, 5], excerpt_tokens=32), streams=2)
+    with pytest.raises(IndexError):
+        for batch in batches:
+            scanner.add_batch(*batch)
+        scanner.finish()
+    scanner.close()
+    assert not _scan_threads()
+
+
+def test_a_scan_stopped_by_its_progress_callback_stops_its_threads(loader, data_dir):
+    model, tokenizer = loader.model("minilm-l6"), loader.tokenizer("minilm-l6")
+    texts = Corpora(data_dir / "corpora").texts(BuiltinCorpus())
+    settings = ScanSettings(layers=[1], excerpt_tokens=16, max_tokens=16 * 200, batch_size=8)
+    progress = []
+
+    def stop_after_three_batches(output) -> None:
+        progress.append(output.excerpts)
+        if output.excerpts >= 24:
+            raise OperationCancelled("cancelled")  # what a scan task raises
+
+    with pytest.raises(OperationCancelled):
+        scan_corpus(MlpNeurons.of(model), tokenizer, texts, settings, stop_after_three_batches)
+    assert progress == sorted(progress) and progress[-1] == 24
+    assert not _scan_threads()

@@ -320,15 +320,25 @@ class LayerAccumulator:
         """Every selection, in the order a stored record lays them out."""
         return tuple(self._selection(i) for i in range(len(self.bounds) - 1))
 
-    def update(self, activations: Tensor, lengths: Tensor, excerpt_ids: Tensor) -> None:
-        """Add a batch: activations (batch, tokens, neurons), lengths (batch,) of real tokens
-        (padding is on the right), excerpt_ids (batch,)."""
-        batch, _, neurons = activations.shape
-        keys = torch.empty((4, batch, neurons))
+    def draw_keys(self, batch: int) -> Tensor:
+        """The keys (selections, batch, neurons) that a batch of `batch` excerpts is ranked by,
+        with the random ones drawn; `update` fills in the rest. Drawing is separate so that a
+        scan can draw in batch order while batches run out of order."""
+        keys = torch.empty((4, batch, self.keys.shape[1]))
         # Independent uniform sampling per neuron: keep the k excerpts with the largest
         # random keys (a reservoir sample without replacement, for every neuron at once).
         for sample in (2, 3) if self.bounds[4] > self.bounds[3] else (2,):
-            torch.rand((batch, neurons), generator=self.generator, out=keys[sample])
+            torch.rand(keys.shape[1:], generator=self.generator, out=keys[sample])
+        return keys
+
+    def update(
+        self, activations: Tensor, lengths: Tensor, excerpt_ids: Tensor, keys: Tensor | None = None
+    ) -> None:
+        """Add a batch: activations (batch, tokens, neurons), lengths (batch,) of real tokens
+        (padding is on the right), excerpt_ids (batch,), and its keys from `draw_keys` (drawn
+        now when not given)."""
+        if keys is None:
+            keys = self.draw_keys(activations.shape[0])
         _accumulate(
             activations.float().contiguous().numpy(),
             lengths.numpy(),

@@ -8,6 +8,7 @@ needed (by raising from its hook), and runs the transformer body, never the LM h
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -145,13 +146,18 @@ class MlpNeurons:
     def recording(
         self, layers: list[int], sink: Callable[[int, torch.Tensor], None]
     ) -> Iterator[None]:
-        """While active, each forward pass calls `sink(layer, activations[batch, tokens,
-        neurons])` for the given layers, then stops after the last of them."""
+        """While active, each forward pass that this thread runs calls `sink(layer,
+        activations[batch, tokens, neurons])` for the given layers, then stops after the last
+        of them. Other threads' forward passes are left alone, so several threads can record
+        the same model at once (a scan's batches in flight, a request beside a scan)."""
         last = max(layers)
+        owner = threading.get_ident()
         handles = []
         for layer in layers:
 
             def hook(_: nn.Module, args: tuple[torch.Tensor, ...], layer: int = layer) -> None:
+                if threading.get_ident() != owner:
+                    return
                 sink(layer, args[0])
                 if layer == last:
                     raise StopForward

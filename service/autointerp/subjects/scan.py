@@ -7,7 +7,11 @@ run through the transformer body with hooks on the selected layers only.
 
 from __future__ import annotations
 
+import os
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,10 +98,25 @@ def _batches(windows: Iterator[list[int]], size: int) -> Iterator[list[list[int]
         yield batch
 
 
-class Scanner:
-    """Feeds batches of excerpts through the model into every layer's accumulator."""
+class ScanAborted(Exception):
+    """Raised in a batch still in flight when an earlier one failed or the scan was closed."""
 
-    def __init__(self, neurons: MlpNeurons, settings: ScanSettings) -> None:
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Scanner:
+    """Feeds batches of excerpts through the model into every layer's accumulator.
+
+    Two batches are in flight at once, each in its own thread with half the cores for torch.
+    The accumulation is single-threaded compiled code: while one thread accumulates a layer,
+    the other keeps the cores busy with its forward pass, where with one batch at a time the
+    second core would wait. Each layer still takes the batches in order, and the random keys
+    are drawn in batch order, so a scan's result does not depend on thread timing.
+    """
+
+    def __init__(self, neurons: MlpNeurons, settings: ScanSettings, streams: int = 2) -> None:
         self.neurons = neurons
         self.settings = settings
         generator = torch.Generator().manual_seed(settings.seed)
@@ -112,36 +131,102 @@ class Scanner:
                     generator,
                     quantile_sample=settings.quantile_bins * settings.quantile_k,
                 )
-                for layer in settings.layers
+                for layer in sorted(settings.layers)  # the order the forward pass draws in
             }
         )
-        self._batches = 0
+        self._streams = streams
+        self._pool = ThreadPoolExecutor(
+            streams,
+            thread_name_prefix="autointerp-scan",
+            initializer=torch.set_num_threads,
+            initargs=(max(1, _cores() // streams),),
+        )
+        # Batches submitted and not yet counted: (future, excerpts, tokens), oldest first.
+        self._in_flight: deque[tuple[Future[None], int, int]] = deque()
+        self._submitted = 0
+        self._excerpts_submitted = 0
+        self._completed = 0
+        # Per layer, the index of the batch whose update is due; guarded by _turn.
+        self._due = dict.fromkeys(self.output.layers, 0)
+        self._turn = threading.Condition()
+        self._aborted = False
 
     def add_batch(self, input_ids: torch.Tensor, mask: torch.Tensor) -> None:
-        """Record one batch: input_ids (batch, excerpt_tokens), mask of real tokens."""
-        output = self.output
-        excerpt_ids = torch.arange(output.excerpts, output.excerpts + input_ids.shape[0])
+        """Queue one batch: input_ids (batch, excerpt_tokens), mask of real tokens. Returns
+        once few enough batches are in flight; `output` counts those completed."""
+        output, rows = self.output, input_ids.shape[0]
+        first = self._excerpts_submitted
+        excerpt_ids = torch.arange(first, first + rows)
+        keys = {layer: acc.draw_keys(rows) for layer, acc in output.layers.items()}
         lengths = mask.sum(dim=1)
+        for row in range(rows):
+            ids = input_ids[row, : int(lengths[row])].numpy().astype(np.int32)
+            output.excerpt_token_ids[first + row] = ids
+        future = self._pool.submit(
+            self._run_batch, self._submitted, input_ids, mask, lengths, excerpt_ids, keys
+        )
+        self._in_flight.append((future, rows, int(lengths.sum())))
+        self._submitted += 1
+        self._excerpts_submitted += rows
+        # One more than the threads, so that a thread finishing a batch finds the next.
+        while len(self._in_flight) > self._streams:
+            self._complete_oldest()
 
+    def _run_batch(
+        self,
+        index: int,
+        input_ids: torch.Tensor,
+        mask: torch.Tensor,
+        lengths: torch.Tensor,
+        excerpt_ids: torch.Tensor,
+        keys: dict[int, torch.Tensor],
+    ) -> None:
         def sink(layer: int, activations: torch.Tensor) -> None:
-            output.layers[layer].update(activations, lengths, excerpt_ids)
+            with self._turn:
+                self._turn.wait_for(lambda: self._aborted or self._due[layer] == index)
+                if self._aborted:
+                    raise ScanAborted
+            self.output.layers[layer].update(activations, lengths, excerpt_ids, keys[layer])
+            with self._turn:
+                self._due[layer] += 1
+                self._turn.notify_all()
 
-        with torch.inference_mode(), self.neurons.recording(self.settings.layers, sink):
-            self.neurons.run(input_ids, mask.long())
-        for row in range(input_ids.shape[0]):
-            length = int(mask[row].sum())
-            ids = input_ids[row, :length].numpy().astype(np.int32)
-            output.excerpt_token_ids[output.excerpts + row] = ids
-        output.excerpts += input_ids.shape[0]
-        output.tokens += int(mask.sum())
-        self._batches += 1
-        if self._batches % _PRUNE_EVERY == 0:
-            _forget_unheld_excerpts(output)
+        try:
+            with torch.inference_mode(), self.neurons.recording(self.settings.layers, sink):
+                self.neurons.run(input_ids, mask.long())
+        except BaseException:
+            self._abort()  # later batches would wait for this one's turns forever
+            raise
+
+    def _abort(self) -> None:
+        with self._turn:
+            self._aborted = True
+            self._turn.notify_all()
+
+    def _complete_oldest(self) -> None:
+        future, excerpts, tokens = self._in_flight.popleft()
+        future.result()  # the oldest failure is the cause; later ones are ScanAborted
+        self.output.excerpts += excerpts
+        self.output.tokens += tokens
+        self._completed += 1
+        if self._completed % _PRUNE_EVERY == 0:
+            _forget_unheld_excerpts(self.output)
 
     def finish(self) -> ScanOutput:
-        """The scan's output, holding only excerpts some selection still refers to."""
+        """Wait for the batches in flight; the scan's output, holding only excerpts some
+        selection still refers to."""
+        while self._in_flight:
+            self._complete_oldest()
+        self.close()
         _forget_unheld_excerpts(self.output)
         return self.output
+
+    def close(self) -> None:
+        """Stop: batches in flight end at their next layer; waits for their threads."""
+        if self._in_flight:
+            self._abort()
+        self._pool.shutdown(wait=True)
+        self._in_flight.clear()
 
 
 def batch_tensors(
@@ -167,14 +252,20 @@ def scan_corpus(
     scanner = Scanner(neurons, settings)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     windows = pack_excerpts(texts, tokenizer, settings.excerpt_tokens, settings.max_tokens)
-    for batch in _batches(windows, settings.batch_size):
-        scanner.add_batch(*batch_tensors(batch, settings.excerpt_tokens, pad))
-        on_batch(scanner.output)
-    return scanner.finish()
+    try:
+        for batch in _batches(windows, settings.batch_size):
+            scanner.add_batch(*batch_tensors(batch, settings.excerpt_tokens, pad))
+            on_batch(scanner.output)
+        return scanner.finish()
+    finally:
+        scanner.close()
 
 
 def _forget_unheld_excerpts(output: ScanOutput) -> None:
+    """Drop the tokens of completed excerpts that no selection holds. Batches still in flight
+    only add their own excerpts to selections, so completed ones seen unheld stay unheld."""
     held = torch.cat([acc.referenced_excerpts() for acc in output.layers.values()]).unique()
     keep = set(held.tolist())
-    for excerpt_id in [i for i in output.excerpt_token_ids if i not in keep]:
+    unheld = [i for i in output.excerpt_token_ids if i < output.excerpts and i not in keep]
+    for excerpt_id in unheld:
         del output.excerpt_token_ids[excerpt_id]
