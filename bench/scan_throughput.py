@@ -4,8 +4,9 @@ and random sampling included) against, on the same batches in the same run:
   (b) a forward pass of the transformer body alone,
   (c) TransformerLens 4.x: TransformerBridge over the same weights, run_with_cache filtered
       to the MLP hidden activations (hook_post),
-and a scan that needs only the first 4 layers. Variants alternate within each round; the
-figures are medians over rounds. Then peak memory of a scan over 4x more text.
+and a scan that needs only the first 4 layers. (b2) runs (b) with the scan's threading (two
+batches in flight, one thread each) to show what that alone gives. Variants alternate within
+each round; the figures are medians over rounds. Then peak memory of a scan over 4x more text.
 
     .venv/bin/python bench/scan_throughput.py [--rounds 5] [--batches 4]
 """
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # glibc malloc settings that cut run-to-run noise (re-exec once with them set).
@@ -83,11 +85,26 @@ def _variants(model, tokenizer, loader, batches) -> dict[str, Callable[[], None]
     return {
         "(a) full forward + LM head": full,
         "(b) body forward": body,
+        "(b2) body forward, 2 batches at once": lambda: _body_two_at_once(model, batches),
         "(c) TransformerLens run_with_cache": transformer_lens,
         "scan, all 30 layers": scan(list(range(neurons.shape.layers))),
         "scan, first 4 layers": scan([0, 1, 2, 3]),
         "scan, all layers, quantile samples 5x5": scan(list(range(neurons.shape.layers)), 5),
     }
+
+
+def _body_two_at_once(model, batches) -> None:  # noqa: ANN001
+    """The scan's threading without the recording: two batches in flight, one thread each
+    with half the cores for torch. Not a goal; it shows what the threading alone gives."""
+    import torch
+
+    def body(ids: torch.Tensor, mask: torch.Tensor) -> None:
+        with torch.inference_mode():  # thread-local, like the thread count
+            model.model(input_ids=ids, attention_mask=mask.long(), use_cache=False)
+
+    threads = max(1, len(os.sched_getaffinity(0)) // 2)
+    with ThreadPoolExecutor(2, initializer=torch.set_num_threads, initargs=(threads,)) as pool:
+        list(pool.map(lambda batch: body(*batch), batches))
 
 
 def _compile_scan_kernels(model, batch) -> None:  # noqa: ANN001
@@ -133,6 +150,9 @@ def _throughput(args: argparse.Namespace) -> None:
     ]
     for label, name, goal in goals:
         print(f"  scan / {label:20s} = {scan_rate / rate[name]:5.2f}x  (goal >= {goal})")
+    threading = rate["(b2) body forward, 2 batches at once"] / rate["(b) body forward"]
+    recording = scan_rate / rate["(b2) body forward, 2 batches at once"]
+    print(f"  (b2) / (b), threading alone = {threading:5.2f}x;  scan / (b2) = {recording:5.2f}x")
     four = rate["scan, first 4 layers"] / rate["(a) full forward + LM head"]
     print(f"  4-layer scan / (a) full forward = {four:5.2f}x  (goal >= 8)")
     quantiles = rate["scan, all layers, quantile samples 5x5"] / scan_rate
