@@ -21,7 +21,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # glibc malloc settings that cut run-to-run noise (re-exec once with them set).
@@ -98,12 +97,13 @@ def _body_two_at_once(model, batches) -> None:  # noqa: ANN001
     with half the cores for torch. Not a goal; it shows what the threading alone gives."""
     import torch
 
+    from autointerp.subjects.scan import stream_pool
+
     def body(ids: torch.Tensor, mask: torch.Tensor) -> None:
         with torch.inference_mode():  # thread-local, like the thread count
             model.model(input_ids=ids, attention_mask=mask.long(), use_cache=False)
 
-    threads = max(1, len(os.sched_getaffinity(0)) // 2)
-    with ThreadPoolExecutor(2, initializer=torch.set_num_threads, initargs=(threads,)) as pool:
+    with stream_pool(2) as pool:
         list(pool.map(lambda batch: body(*batch), batches))
 
 

@@ -102,8 +102,16 @@ class ScanAborted(Exception):
     """Raised in a batch still in flight when an earlier one failed or the scan was closed."""
 
 
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+def stream_pool(streams: int) -> ThreadPoolExecutor:
+    """Threads that each run whole batches, with the cores shared out among them for torch
+    (its thread count is per thread)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return ThreadPoolExecutor(
+        streams,
+        thread_name_prefix="autointerp-scan",
+        initializer=torch.set_num_threads,
+        initargs=(max(1, (cores or 1) // streams),),
+    )
 
 
 class Scanner:
@@ -135,17 +143,11 @@ class Scanner:
             }
         )
         self._streams = streams
-        self._pool = ThreadPoolExecutor(
-            streams,
-            thread_name_prefix="autointerp-scan",
-            initializer=torch.set_num_threads,
-            initargs=(max(1, _cores() // streams),),
-        )
+        self._pool = stream_pool(streams)
         # Batches submitted and not yet counted: (future, excerpts, tokens), oldest first.
         self._in_flight: deque[tuple[Future[None], int, int]] = deque()
         self._submitted = 0
         self._excerpts_submitted = 0
-        self._completed = 0
         # Per layer, the index of the batch whose update is due; guarded by _turn.
         self._due = dict.fromkeys(self.output.layers, 0)
         self._turn = threading.Condition()
@@ -208,8 +210,7 @@ class Scanner:
         future.result()  # the oldest failure is the cause; later ones are ScanAborted
         self.output.excerpts += excerpts
         self.output.tokens += tokens
-        self._completed += 1
-        if self._completed % _PRUNE_EVERY == 0:
+        if (self._submitted - len(self._in_flight)) % _PRUNE_EVERY == 0:
             _forget_unheld_excerpts(self.output)
 
     def finish(self) -> ScanOutput:
