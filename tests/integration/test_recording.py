@@ -197,8 +197,12 @@ def test_scan_quantile_sample_estimates_the_corpus_quantiles(loader, data_dir):
     assert abs((maxes[:, 0] <= top[1].lower).mean() - 0.25) > 0.3
 
 
-def _scan_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("autointerp-scan")]
+def _scan_threads_since(before: set[threading.Thread]) -> list[threading.Thread]:
+    """Scan threads alive now that were not before: this test's, not those of a scan that an
+    earlier test's service still winds down in the background."""
+    return [
+        t for t in threading.enumerate() if t.name.startswith("autointerp-scan") and t not in before
+    ]
 
 
 def test_recording_leaves_other_threads_forward_passes_alone(loader):
@@ -236,6 +240,7 @@ def _minilm_batches(loader, data_dir, count: int, rows: int = 8, length: int = 3
 def test_scan_with_batches_in_flight_equals_one_batch_at_a_time(loader, data_dir):
     """Threads change the speed of a scan, never its result: bit for bit the same selections
     (random and quantile samples included), moments and held tokens."""
+    before = set(threading.enumerate())
     neurons = MlpNeurons.of(loader.model("minilm-l6"))
     batches = _minilm_batches(loader, data_dir, count=12)  # the last one short and padded
     settings = ScanSettings(
@@ -254,12 +259,13 @@ def test_scan_with_batches_in_flight_equals_one_batch_at_a_time(loader, data_dir
         a, b = one.layers[layer], several.layers[layer]
         for name in ("keys", "excerpt_ids", "activations", "power_sums", "maximum", "minimum"):
             assert torch.equal(getattr(a, name), getattr(b, name)), (layer, name)
-    assert not _scan_threads()
+    assert not _scan_threads_since(before)
 
 
 def test_a_failing_batch_fails_the_scan_with_its_own_error(loader, data_dir):
     """A batch whose forward pass fails (token ids past the vocabulary) fails the scan with
     that error; the batches after it stop instead of waiting for it, and no thread is left."""
+    before = set(threading.enumerate())
     neurons = MlpNeurons.of(loader.model("minilm-l6"))
     batches = _minilm_batches(loader, data_dir, count=6)
     ids, mask = batches[2]
@@ -270,10 +276,11 @@ def test_a_failing_batch_fails_the_scan_with_its_own_error(loader, data_dir):
             scanner.add_batch(*batch)
         scanner.finish()
     scanner.close()
-    assert not _scan_threads()
+    assert not _scan_threads_since(before)
 
 
 def test_a_scan_stopped_by_its_progress_callback_stops_its_threads(loader, data_dir):
+    before = set(threading.enumerate())
     model, tokenizer = loader.model("minilm-l6"), loader.tokenizer("minilm-l6")
     texts = Corpora(data_dir / "corpora").texts(BuiltinCorpus())
     settings = ScanSettings(layers=[1], excerpt_tokens=16, max_tokens=16 * 200, batch_size=8)
@@ -287,4 +294,4 @@ def test_a_scan_stopped_by_its_progress_callback_stops_its_threads(loader, data_
     with pytest.raises(OperationCancelled):
         scan_corpus(MlpNeurons.of(model), tokenizer, texts, settings, stop_after_three_batches)
     assert progress == sorted(progress) and progress[-1] == 24
-    assert not _scan_threads()
+    assert not _scan_threads_since(before)
