@@ -5,10 +5,12 @@ and random sampling included) against, on the same batches in the same run:
   (c) TransformerLens 4.x: TransformerBridge over the same weights, run_with_cache filtered
       to the MLP hidden activations (hook_post),
 and a scan that needs only the first 4 layers. (b2) runs (b) with the scan's threading (two
-batches in flight, one thread each) to show what that alone gives. Variants alternate within
-each round; the figures are medians over rounds. Then peak memory of a scan over 4x more text.
+batches in flight, one thread each) to show what that alone gives. Each round is one pass of
+every variant over the same batches, alternating every few batches, so that the machine's
+slow spells fall on all of them alike; the figures are tokens over the time of all rounds.
+Then peak memory of a scan over 4x more text.
 
-    .venv/bin/python bench/scan_throughput.py [--rounds 5] [--batches 4]
+    .venv/bin/python bench/scan_throughput.py [--rounds 2] [--batches 24] [--chunk 4]
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 # glibc malloc settings that cut run-to-run noise (re-exec once with them set).
@@ -50,61 +52,82 @@ def _batches(tokenizer, data_dir: Path, count: int, size: int = 16, length: int 
     return [batch_tensors(windows[i : i + size], length, 0) for i in range(0, len(windows), size)]
 
 
-def _variants(model, tokenizer, loader, batches) -> dict[str, Callable[[], None]]:  # noqa: ANN001
+# A variant is started once per round, then fed the round's batches chunk by chunk, then
+# ended: start() -> (step(chunk), end()). All three are timed. Stateful variants (a scan)
+# keep their state across chunks, so each still does one whole pass over the batches.
+Step = Callable[[list], None]
+Variant = Callable[[], tuple[Step, Callable[[], None]]]
+
+
+def _variants(model, tokenizer, loader) -> dict[str, Variant]:  # noqa: ANN001
     from transformer_lens.model_bridge import TransformerBridge
 
     from autointerp.subjects.neurons import MlpNeurons
-    from autointerp.subjects.scan import Scanner, ScanSettings
 
     neurons = MlpNeurons.of(model)
     folder = str(loader._converted_path(loader.source("smollm2-135m")))
     bridge = TransformerBridge.boot_transformers(folder, hf_model=model, tokenizer=tokenizer)
 
-    def full() -> None:
-        for ids, mask in batches:
-            model(input_ids=ids, attention_mask=mask.long(), use_cache=False)
+    def full(ids, mask) -> None:  # noqa: ANN001
+        model(input_ids=ids, attention_mask=mask.long(), use_cache=False)
 
-    def body() -> None:
-        for ids, mask in batches:
-            model.model(input_ids=ids, attention_mask=mask.long(), use_cache=False)
+    def body(ids, mask) -> None:  # noqa: ANN001
+        model.model(input_ids=ids, attention_mask=mask.long(), use_cache=False)
 
-    def transformer_lens() -> None:
-        for ids, _ in batches:
-            bridge.run_with_cache(ids, names_filter=lambda name: name.endswith("mlp.hook_post"))
-
-    def scan(layers: list[int], quantile_bins: int = 0) -> Callable[[], None]:
-        def run() -> None:
-            scanner = Scanner(neurons, ScanSettings(layers=layers, quantile_bins=quantile_bins))
-            for ids, mask in batches:
-                scanner.add_batch(ids, mask)
-            scanner.finish()
-
-        return run
+    def transformer_lens(ids, _) -> None:  # noqa: ANN001
+        bridge.run_with_cache(ids, names_filter=lambda name: name.endswith("mlp.hook_post"))
 
     return {
-        "(a) full forward + LM head": full,
-        "(b) body forward": body,
-        "(b2) body forward, 2 batches at once": lambda: _body_two_at_once(model, batches),
-        "(c) TransformerLens run_with_cache": transformer_lens,
-        "scan, all 30 layers": scan(list(range(neurons.shape.layers))),
-        "scan, first 4 layers": scan([0, 1, 2, 3]),
-        "scan, all layers, quantile samples 5x5": scan(list(range(neurons.shape.layers)), 5),
+        "(a) full forward + LM head": _each_batch(full),
+        "(b) body forward": _each_batch(body),
+        "(b2) body forward, 2 batches at once": lambda: _body_two_at_once(model),
+        "(c) TransformerLens run_with_cache": _each_batch(transformer_lens),
+        "scan, all 30 layers": _scan(neurons, list(range(neurons.shape.layers))),
+        "scan, first 4 layers": _scan(neurons, [0, 1, 2, 3]),
+        "scan, all layers, quantile samples 5x5": _scan(
+            neurons, list(range(neurons.shape.layers)), quantile_bins=5
+        ),
     }
 
 
-def _body_two_at_once(model, batches) -> None:  # noqa: ANN001
+def _each_batch(run: Callable[..., object]) -> Variant:
+    def step(chunk: list) -> None:
+        for ids, mask in chunk:
+            run(ids, mask)
+
+    return lambda: (step, lambda: None)
+
+
+def _scan(neurons, layers: list[int], quantile_bins: int = 0) -> Variant:  # noqa: ANN001
+    from autointerp.subjects.scan import Scanner, ScanSettings
+
+    def start() -> tuple[Step, Callable[[], None]]:
+        scanner = Scanner(neurons, ScanSettings(layers=layers, quantile_bins=quantile_bins))
+
+        def step(chunk: list) -> None:
+            for ids, mask in chunk:
+                scanner.add_batch(ids, mask)
+            scanner.drain()
+
+        return step, scanner.finish
+
+    return start
+
+
+def _body_two_at_once(model) -> tuple[Step, Callable[[], None]]:  # noqa: ANN001
     """The scan's threading without the recording: two batches in flight, one thread each
     with half the cores for torch. Not a goal; it shows what the threading alone gives."""
     import torch
 
     from autointerp.subjects.scan import stream_pool
 
-    def body(ids: torch.Tensor, mask: torch.Tensor) -> None:
+    def body(batch: tuple[torch.Tensor, torch.Tensor]) -> None:
+        ids, mask = batch
         with torch.inference_mode():  # thread-local, like the thread count
             model.model(input_ids=ids, attention_mask=mask.long(), use_cache=False)
 
-    with stream_pool(2) as pool:
-        list(pool.map(lambda batch: body(*batch), batches))
+    pool = stream_pool(2)
+    return (lambda chunk: list(pool.map(body, chunk))), pool.shutdown
 
 
 def _compile_scan_kernels(model, batch) -> None:  # noqa: ANN001
@@ -116,47 +139,72 @@ def _compile_scan_kernels(model, batch) -> None:  # noqa: ANN001
     Scanner(MlpNeurons.of(model), ScanSettings(layers=[0])).add_batch(*batch)
 
 
+def _timed(seconds: list[float], call: Callable[[], object]) -> object:
+    started = time.perf_counter()
+    result = call()
+    seconds.append(time.perf_counter() - started)
+    return result
+
+
+def _round(variants: dict[str, Variant], chunks: list[list], shift: int) -> dict[str, float]:
+    """One pass of every variant over the batches, chunk by chunk: within each chunk every
+    variant runs on the same batches, in an order that rotates from chunk to chunk, so a
+    slow spell of the machine (they last seconds to minutes here) falls on all of them."""
+    names = list(variants)
+    seconds: dict[str, list[float]] = {name: [] for name in names}
+    steps = {name: _timed(seconds[name], variants[name]) for name in names}
+    for index, chunk in enumerate(chunks):
+        turn = (index + shift) % len(names)
+        for name in names[turn:] + names[:turn]:
+            _timed(seconds[name], partial(steps[name][0], chunk))
+    for name in names:
+        _timed(seconds[name], steps[name][1])
+    return {name: sum(values) for name, values in seconds.items()}
+
+
 def _throughput(args: argparse.Namespace) -> None:
     import torch
 
     torch.manual_seed(0)
     loader, model, tokenizer = _load(args.data_dir)
     batches = _batches(tokenizer, args.data_dir, args.batches)
+    chunks = [batches[i : i + args.chunk] for i in range(0, len(batches), args.chunk)]
     tokens = sum(int(mask.sum()) for _, mask in batches)
-    variants = _variants(model, tokenizer, loader, batches)
-    seconds: dict[str, list[float]] = {name: [] for name in variants}
-    names = list(variants)
+    variants = _variants(model, tokenizer, loader)
     with torch.inference_mode():
-        variants["(b) body forward"]()  # warm-up
+        model.model(input_ids=batches[0][0], use_cache=False)  # warm-up
         _compile_scan_kernels(model, batches[0])
-        for round_number in range(args.rounds):
-            shift = round_number % len(names)
-            for name in names[shift:] + names[:shift]:  # alternate the order every round
-                started = time.perf_counter()
-                variants[name]()
-                seconds[name].append(time.perf_counter() - started)
-    rate = {name: tokens / statistics.median(values) for name, values in seconds.items()}
+        rounds = [_round(variants, chunks, shift) for shift in range(args.rounds)]
+    rate = {name: tokens * len(rounds) / sum(r[name] for r in rounds) for name in variants}
     print(
-        f"SmolLM2-135M, {tokens} tokens per round ({len(batches)} batches of 16x64), "
-        f"{args.rounds} rounds, median tokens/s; torch threads={torch.get_num_threads()}"
+        f"SmolLM2-135M, {tokens} tokens per round ({len(batches)} batches of 16x64, variants "
+        f"alternating every {args.chunk}), {args.rounds} rounds, tokens/s over all rounds; "
+        f"torch threads={torch.get_num_threads()}"
     )
-    for name in names:
+    for name in variants:
         print(f"  {name:38s} {rate[name]:8.1f} tok/s")
-    scan_rate = rate["scan, all 30 layers"]
+
+    def ratio(numerator: str, denominator: str) -> str:
+        per_round = sorted(r[denominator] / r[numerator] for r in rounds)
+        spread = f"  (rounds {per_round[0]:.2f}-{per_round[-1]:.2f})" if len(rounds) > 1 else ""
+        return f"{rate[numerator] / rate[denominator]:5.2f}x{spread}"
+
+    scan = "scan, all 30 layers"
     goals = [
-        ("(a) full forward", "(a) full forward + LM head", 1.25),
-        ("(b) body forward", "(b) body forward", 0.95),
-        ("(c) TransformerLens", "(c) TransformerLens run_with_cache", 1.2),
+        ("scan / (a) full forward", scan, "(a) full forward + LM head", 1.25),
+        ("scan / (b) body forward", scan, "(b) body forward", 0.95),
+        ("scan / (c) TransformerLens", scan, "(c) TransformerLens run_with_cache", 1.2),
+        ("4-layer scan / (a)", "scan, first 4 layers", "(a) full forward + LM head", 8),
     ]
-    for label, name, goal in goals:
-        print(f"  scan / {label:20s} = {scan_rate / rate[name]:5.2f}x  (goal >= {goal})")
-    threading = rate["(b2) body forward, 2 batches at once"] / rate["(b) body forward"]
-    recording = scan_rate / rate["(b2) body forward, 2 batches at once"]
-    print(f"  (b2) / (b), threading alone = {threading:5.2f}x;  scan / (b2) = {recording:5.2f}x")
-    four = rate["scan, first 4 layers"] / rate["(a) full forward + LM head"]
-    print(f"  4-layer scan / (a) full forward = {four:5.2f}x  (goal >= 8)")
-    quantiles = rate["scan, all layers, quantile samples 5x5"] / scan_rate
-    print(f"  scan with quantile samples / scan = {quantiles:5.2f}x  (their cost; optional)")
+    for label, numerator, denominator, goal in goals:
+        print(f"  {label:28s} = {ratio(numerator, denominator)}  goal >= {goal}")
+    others = [
+        ("(b2) / (b), threading alone", "(b2) body forward, 2 batches at once", "(b) body forward"),
+        ("scan / (b2), recording's cost", scan, "(b2) body forward, 2 batches at once"),
+        ("scan with quantile samples / scan", "scan, all layers, quantile samples 5x5", scan),
+    ]
+    for label, numerator, denominator in others:
+        print(f"  {label:33s} = {ratio(numerator, denominator)}")
 
 
 def _memory_child(args: argparse.Namespace) -> None:
@@ -197,6 +245,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--batches", type=int, default=4)
+    parser.add_argument("--chunk", type=int, default=4, help="batches between alternations")
     parser.add_argument("--memory-tokens", type=int, default=8192)
     parser.add_argument("--memory", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, default=REPO / ".autointerp")

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from autointerp.subjects.accumulate import LayerAccumulator, _half_bits
+from autointerp.subjects.accumulate import LayerAccumulator, _copy_winners, _half_bits
 
 BATCH, TOKENS, NEURONS = 8, 12, 40
 
@@ -27,6 +27,26 @@ def test_half_bits_round_like_numpy():
     with np.errstate(over="ignore"):
         expected = values.astype(np.float16).view(np.uint16)
     np.testing.assert_array_equal(ours, expected)
+
+
+@pytest.mark.parametrize("tokens", [3, 8, 13, 64])
+def test_winner_copy_equals_numpy(tokens):
+    """Eight tokens at a time and the rest one by one; an excerpt that wins several slots of
+    a neuron (consecutive winners) is written to each; other slots stay untouched."""
+    rng = np.random.default_rng(tokens)
+    acts = rng.standard_normal((4, tokens, 40)).astype(np.float32)
+    winners = [  # (slot, neuron, row), ordered by row, then neuron
+        (slot, n, b)
+        for b in range(4)
+        for n in sorted(rng.choice(40, 25, replace=False))
+        for slot in rng.choice(9, rng.integers(1, 4), replace=False)
+    ]
+    held = np.full((9, 40, tokens), 7, dtype=np.uint16)
+    _copy_winners(np.array(winners, dtype=np.int64), acts, held)
+    expected = np.full_like(held, 7)
+    for slot, n, b in winners:
+        expected[slot, n] = acts[b, :, n].astype(np.float16).view(np.uint16)
+    np.testing.assert_array_equal(held, expected)
 
 
 def _batches(seed: int, count: int):

@@ -9,7 +9,8 @@ corpus: each batch is merged into fixed-size arrays and then dropped.
 The per-batch work is compiled (numba), not torch operations: one pass over the batch's
 activations computes every statistic at once; one merge per layer updates every selection of
 every neuron; then the winners' activations are copied as float16, ordered by row and neuron
-so that neighbouring winners reuse the cache lines they read. As torch operations the same
+so that neighbouring winners reuse the cache lines they read, eight tokens per conversion and
+store (LLVM vector operations that numba does not offer, written as intrinsics). As torch operations the same
 work took a pass over all activations per statistic and a dozen small operations per
 selection and layer, about a fifth of a SmolLM2 forward pass (bench/scan_throughput.py has
 today's figure).
@@ -111,6 +112,87 @@ def _half_bits(typingctx: Any, value: Any) -> Any:
         return builder.bitcast(builder.fptrunc(args[0], ir.HalfType()), ir.IntType(16))
 
     return types.uint16(types.float32), codegen
+
+
+_I32 = ir.IntType(32)
+
+
+def _item_pointer(context: Any, builder: Any, signature: Any, args: Any, count: int) -> Any:
+    """The array (first argument) and the address of the item at the next `count` arguments."""
+    array_type = signature.args[0]
+    array = context.make_array(array_type)(context, builder, args[0])
+    indices = [
+        context.cast(builder, value, kind, types.intp)
+        for value, kind in zip(args[1 : 1 + count], signature.args[1 : 1 + count], strict=True)
+    ]
+    address = cgutils.get_item_pointer(context, builder, array_type, array, indices)
+    return array, builder.bitcast(address, ir.IntType(8).as_pointer())
+
+
+@intrinsic
+def _column_half8(typingctx: Any, acts: Any, row: Any, token: Any, neuron: Any) -> Any:
+    """acts[row, token:token+8, neuron] (float32, a strided column) as 8 float16 packed in
+    two uint64: eight loads, one conversion (vcvtps2ph), kept in registers."""
+    if not (isinstance(acts, types.Array) and acts.dtype == types.float32 and acts.ndim == 3):
+        return None
+    result = types.UniTuple(types.uint64, 2)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        array, first = _item_pointer(context, builder, signature, args, 3)
+        stride = cgutils.unpack_tuple(builder, array.strides, 3)[1]
+        vector = ir.Constant(ir.VectorType(ir.FloatType(), 8), ir.Undefined)
+        for i in range(8):
+            address = builder.gep(first, [builder.mul(stride, ir.Constant(stride.type, i))])
+            value = builder.load(builder.bitcast(address, ir.FloatType().as_pointer()), align=4)
+            vector = builder.insert_element(vector, value, _I32(i))
+        half = builder.fptrunc(vector, ir.VectorType(ir.HalfType(), 8))
+        words = builder.bitcast(half, ir.VectorType(ir.IntType(64), 2))
+        parts = [builder.extract_element(words, _I32(i)) for i in range(2)]
+        return context.make_tuple(builder, result, parts)
+
+    return result(acts, row, token, neuron), codegen
+
+
+@intrinsic
+def _store_half8(
+    typingctx: Any, held: Any, slot: Any, neuron: Any, token: Any, low: Any, high: Any
+) -> Any:
+    """Store 8 float16 from `_column_half8` at held[slot, neuron, token:token+8] (uint16 bits,
+    contiguous tokens): one 16-byte store instead of eight."""
+    if not (isinstance(held, types.Array) and held.dtype == types.uint16 and held.ndim == 3):
+        return None
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        _, address = _item_pointer(context, builder, signature, args, 3)
+        kind = ir.VectorType(ir.IntType(64), 2)
+        vector = ir.Constant(kind, ir.Undefined)
+        for i, part in enumerate(args[4:]):
+            vector = builder.insert_element(vector, part, _I32(i))
+        builder.store(vector, builder.bitcast(address, kind.as_pointer()), align=2)
+        return context.get_dummy_value()
+
+    return types.none(held, slot, neuron, token, low, high), codegen
+
+
+@intrinsic
+def _prefetch_for_write(typingctx: Any, held: Any, slot: Any, neuron: Any) -> Any:
+    """Ask for the first two cache lines of held[slot, neuron, :] ahead of writing them."""
+    if not (isinstance(held, types.Array) and held.ndim == 3):
+        return None
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        _, address = _item_pointer(context, builder, signature, args, 2)
+        i8p = ir.IntType(8).as_pointer()
+        prefetch = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [i8p, _I32, _I32, _I32]),
+            "llvm.prefetch.p0",
+        )  # fmt: skip
+        for line in (0, 64):
+            line_address = builder.gep(address, [ir.Constant(ir.IntType(64), line)])
+            builder.call(prefetch, [line_address, _I32(1), _I32(3), _I32(1)])  # write, keep
+        return context.get_dummy_value()
+
+    return types.none(held, slot, neuron), codegen
 
 
 @numba.njit(cache=True, nogil=True)
@@ -237,16 +319,38 @@ def _merge_batch_keys(
     return ordered
 
 
+# Winners whose destination is requested from memory ahead of their copy: a winner's slots
+# are scattered over the layer's held activations, which are out of cache by the next batch.
+_PREFETCH_AHEAD = 8
+
+
 @numba.njit(cache=True, nogil=True)
 def _copy_winners(winners: np.ndarray, acts: np.ndarray, held_acts: np.ndarray) -> None:
     """Copy the winners' (slot, neuron, batch row) activations, acts (batch, tokens, neurons)
     float32, into held_acts (slots, neurons, tokens) as float16 bits. Winners come ordered
     by row, then neuron, so the cache lines of a row's columns, read for one winner, are
-    still at hand for the next winners of neighbouring neurons."""
-    for i in range(winners.shape[0]):
-        slot, n, b = winners[i, 0], winners[i, 1], winners[i, 2]
-        for t in range(acts.shape[1]):
-            held_acts[slot, n, t] = _half_bits(acts[b, t, n])
+    still at hand for the next winners of neighbouring neurons; an excerpt that wins several
+    selections of a neuron (every one, early in a scan) is consecutive, converted once and
+    stored to each of its slots."""
+    tokens, count = acts.shape[1], winners.shape[0]
+    whole = tokens - tokens % 8
+    first = 0
+    while first < count:
+        n, b = winners[first, 1], winners[first, 2]
+        end = first + 1
+        while end < count and winners[end, 1] == n and winners[end, 2] == b:
+            end += 1
+        for ahead in range(first + _PREFETCH_AHEAD, min(end + _PREFETCH_AHEAD, count)):
+            _prefetch_for_write(held_acts, winners[ahead, 0], winners[ahead, 1])
+        for t in range(0, whole, 8):
+            low, high = _column_half8(acts, b, t, n)
+            for w in range(first, end):
+                _store_half8(held_acts, winners[w, 0], n, t, low, high)
+        for t in range(whole, tokens):
+            bits = _half_bits(acts[b, t, n])
+            for w in range(first, end):
+                held_acts[winners[w, 0], n, t] = bits
+        first = end
 
 
 @numba.njit(cache=True, nogil=True)

@@ -213,11 +213,15 @@ class Scanner:
         if (self._submitted - len(self._in_flight)) % _PRUNE_EVERY == 0:
             _forget_unheld_excerpts(self.output)
 
+    def drain(self) -> None:
+        """Wait for the batches in flight; `output` then counts every batch added."""
+        while self._in_flight:
+            self._complete_oldest()
+
     def finish(self) -> ScanOutput:
         """Wait for the batches in flight; the scan's output, holding only excerpts some
         selection still refers to."""
-        while self._in_flight:
-            self._complete_oldest()
+        self.drain()
         self.close()
         _forget_unheld_excerpts(self.output)
         return self.output
