@@ -10,7 +10,7 @@ every variant over the same batches, alternating every few batches, so that the 
 slow spells fall on all of them alike; the figures are tokens over the time of all rounds.
 Then peak memory of a scan over 4x more text.
 
-    .venv/bin/python bench/scan_throughput.py [--rounds 2] [--batches 24] [--chunk 4]
+    .venv/bin/python bench/scan_throughput.py [--rounds 3] [--batches 24] [--chunk 4]
 """
 
 from __future__ import annotations
@@ -249,8 +249,8 @@ def _memory(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--batches", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--batches", type=int, default=24)
     parser.add_argument("--chunk", type=int, default=4, help="batches between alternations")
     parser.add_argument("--memory-tokens", type=int, default=8192)
     parser.add_argument("--memory", type=int, help=argparse.SUPPRESS)
