@@ -10,10 +10,10 @@ The per-batch work is compiled (numba), not torch operations: one pass over the 
 activations computes every statistic at once; one merge per layer updates every selection of
 every neuron; then the winners' activations are copied as float16, ordered by row and neuron
 so that neighbouring winners reuse the cache lines they read, eight tokens per conversion and
-store (LLVM vector operations that numba does not offer, written as intrinsics). As torch operations the same
-work took a pass over all activations per statistic and a dozen small operations per
-selection and layer, about a fifth of a SmolLM2 forward pass (bench/scan_throughput.py has
-today's figure).
+store (LLVM vector operations that numba does not offer, written as intrinsics). As torch
+operations the same work took a pass over all activations per statistic and a dozen small
+operations per selection and layer, about a fifth of a SmolLM2 forward pass
+(bench/scan_throughput.py has today's figure).
 """
 
 from __future__ import annotations
