@@ -21,6 +21,7 @@ import redis
 from autointerp.api.app import create_app
 from autointerp.config import Settings
 from autointerp.store.embedded import EmbeddedRedis
+from autointerp.worker import start_worker
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -84,7 +85,7 @@ async def running_app(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     runs fixture setup, test and teardown as separate loop runs, and a taskiq receiver blocked
     in XREADGROUP across such a boundary never finishes cancelling.
     """
-    app = create_app(settings)
+    app = create_app(settings, start_worker if settings.in_process_worker else None)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:

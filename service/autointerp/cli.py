@@ -19,10 +19,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
     from autointerp.api.app import create_app
 
+    start_worker = None
+    if settings.in_process_worker:
+        from autointerp.worker import start_worker
+
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, start_worker),
         host=host,
         port=port,
         log_config=None,
@@ -34,7 +38,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> None:
-    from autointerp.tasks.base import Queue
+    from autointerp.store.queues import Queue
     from autointerp.worker import run_worker
 
     queues = [Queue(q) for q in (args.queue or [q.value for q in Queue])]

@@ -1,20 +1,44 @@
-"""A standalone worker process: consumes the given queues from the shared Redis."""
+"""Workers: consume queues from the shared Redis and run operations, standalone
+(`autointerp worker`) or inside `serve` (the single-process default)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable, Iterable
 
+from autointerp.application.submission import Submitter
 from autointerp.config import Settings
 from autointerp.interp.errors import InvalidRequest
-from autointerp.ops.submission import submitter
-from autointerp.runtime import build_runtime
+from autointerp.resources import Resources, build_resources
+from autointerp.store.queues import Brokers, Queue
 from autointerp.store.redis import connect
-from autointerp.tasks.base import Queue
-from autointerp.tasks.broker import Brokers
+from autointerp.tasks.base import build_worker_runtime
+from autointerp.tasks.execution import execute_operation
 
 log = logging.getLogger(__name__)
+
+StopWorker = Callable[[], Awaitable[None]]
+
+
+async def start_worker(
+    resources: Resources, brokers: Brokers, queues: Iterable[Queue] = tuple(Queue)
+) -> StopWorker:
+    """Start consuming `queues` in this event loop; returns the coroutine that stops it (an
+    operation still running after the grace period is re-delivered later, as after a crash)."""
+    runtime = build_worker_runtime(resources)
+    submit = Submitter(resources, brokers)
+
+    async def execute(operation_id: str) -> None:
+        await execute_operation(operation_id, runtime, submit)
+
+    receivers = brokers.start_receivers(queues, execute)
+
+    async def stop() -> None:
+        await brokers.stop_receivers(receivers)
+
+    return stop
 
 
 async def run_worker(settings: Settings, queues: list[Queue]) -> None:
@@ -22,17 +46,16 @@ async def run_worker(settings: Settings, queues: list[Queue]) -> None:
     if settings.redis_url is None:
         raise InvalidRequest("a separate worker needs AUTOINTERP_REDIS_URL: the Redis the API uses")
     redis = connect(settings.redis_url)
-    runtime = build_runtime(settings, redis)
-    brokers = Brokers(settings.redis_url, runtime)
-    submitter(runtime, brokers)
+    resources = build_resources(settings, redis)
+    brokers = Brokers(settings.redis_url, settings.queue_prefix, settings.redelivery_idle_s)
     await brokers.startup()
-    receivers = brokers.start_receivers(queues)
+    stop_worker = await start_worker(resources, brokers, queues)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     log.info("worker started", extra={"queues": [q.value for q in queues]})
     await stop.wait()
-    await brokers.stop_receivers(receivers)
+    await stop_worker()
     await brokers.shutdown()
     await redis.aclose()

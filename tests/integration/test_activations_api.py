@@ -103,11 +103,6 @@ async def test_scan_of_inline_texts_and_a_jsonl_file(settings):
     [
         (
             "/v1/activations",
-            {"model": "nope", "texts": ["a"], "layer": 0, "neurons": [0]},
-            "known models",
-        ),
-        (
-            "/v1/activations",
             {"model": "minilm-l6", "texts": ["a"], "layer": 6, "neurons": [0]},
             "layers 0-5",
         ),

@@ -6,7 +6,7 @@ import json
 import httpx
 import redis.asyncio
 
-from autointerp.ops.store import OperationStore
+from autointerp.store.operations import OperationStore
 from autointerp.schemas.common import Problem
 from autointerp.schemas.operations import OperationKind
 

@@ -101,7 +101,7 @@ async def test_load_1000_submissions_of_200_requests(server, clean_redis):
         assert all(r.status_code in (200, 202) for r in responses)
         ids = {r.json()["id"] for r in responses}
         assert len(ids) == 200
-        assert redis.Redis.from_url(clean_redis).zcard("autointerp:v1:ops") == 200
+        assert redis.Redis.from_url(clean_redis).zcard("autointerp:v2:ops") == 200
         for operation_id in ids:
             done = await wait_for_operation(client, operation_id, timeout_s=120)
             assert done["state"] == "succeeded"

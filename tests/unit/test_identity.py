@@ -1,4 +1,4 @@
-from autointerp.ops.identity import canonical_json, content_hash
+from autointerp.store.identity import canonical_json, content_hash
 
 
 def test_canonical_json_ignores_key_order_and_whitespace():

@@ -8,6 +8,7 @@ import pytest
 
 from autointerp.config import LLMProfile
 from autointerp.interp.errors import OperationFailed, TransientFailure
+from autointerp.interp.ports import ChatParameters
 from autointerp.interp.prompts import ChatMessage
 from autointerp.llm.openai_backend import OpenAICompatibleModel
 
@@ -60,7 +61,7 @@ async def test_chat_parses_text_logprobs_and_usage():
         seen.update(json.loads(request.content))
         return httpx.Response(200, json=completion(logprobs=logprobs))
 
-    result = await model_with(handler).chat(MESSAGES, top_logprobs=5)
+    result = await model_with(handler).chat(MESSAGES, ChatParameters(top_logprobs=5))
     assert seen["logprobs"] is True and seen["top_logprobs"] == 5
     assert result.choices[0].text == "the cat"
     assert result.choices[0].tokens[0].top == {"the": -0.1, "a": -2.3}
@@ -76,7 +77,7 @@ async def test_429_then_success_honours_retry_after():
             return httpx.Response(429, headers={"retry-after": "0"}, json={"error": {}})
         return httpx.Response(200, json=completion())
 
-    result = await model_with(handler).chat(MESSAGES)
+    result = await model_with(handler).chat(MESSAGES, ChatParameters())
     assert len(calls) == 2 and result.choices[0].text == "the cat"
 
 
@@ -90,7 +91,7 @@ async def test_429_forever_fails_with_the_reason():
         )
 
     with pytest.raises(TransientFailure, match="after 3 attempts: HTTP 429"):
-        await model_with(handler, retries=2).chat(MESSAGES)
+        await model_with(handler, retries=2).chat(MESSAGES, ChatParameters())
     assert len(calls) == 3
 
 
@@ -102,7 +103,7 @@ async def test_client_errors_are_not_retried():
         return httpx.Response(401, json={"error": {"message": "bad key"}})
 
     with pytest.raises(OperationFailed, match="HTTP 401") as raised:
-        await model_with(handler).chat(MESSAGES)
+        await model_with(handler).chat(MESSAGES, ChatParameters())
     assert len(calls) == 1
     assert not isinstance(raised.value, TransientFailure)  # a bad key will not pass
 
@@ -112,4 +113,4 @@ async def test_timeouts_are_retried_then_fail():
         raise httpx.ReadTimeout("slow", request=request)
 
     with pytest.raises(TransientFailure, match="after 2 attempts"):
-        await model_with(handler, retries=1).chat(MESSAGES)
+        await model_with(handler, retries=1).chat(MESSAGES, ChatParameters())

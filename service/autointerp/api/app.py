@@ -1,10 +1,13 @@
-"""The FastAPI application factory and its lifespan (where this process's resources live)."""
+"""The FastAPI application factory and its lifespan (where this process's resources live).
+
+The app itself only submits and reads: importing it loads no model stack. A process that
+should also run operations (`serve` by default) passes `start_worker`."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -15,51 +18,57 @@ from autointerp.api.problems import install_problem_handlers
 from autointerp.api.routes import health, models, operations, submissions
 from autointerp.config import Settings
 from autointerp.observability import HttpMetrics, RequestContextMiddleware
-from autointerp.ops.submission import submitter
-from autointerp.runtime import build_runtime
+from autointerp.resources import Resources, build_resources
 from autointerp.store.embedded import EmbeddedRedis
+from autointerp.store.queues import Brokers
 from autointerp.store.redis import connect
-from autointerp.tasks.base import Queue
-from autointerp.tasks.broker import Brokers
 
 log = logging.getLogger(__name__)
 
-
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start Redis (embedded if none is configured), the brokers and in-process workers."""
-    settings: Settings = app.state.settings
-    embedded = None
-    redis_url = settings.redis_url
-    if redis_url is None:
-        embedded = EmbeddedRedis(settings.data_dir / "redis")
-        await asyncio.to_thread(embedded.start)
-        redis_url = embedded.url
-    redis = connect(redis_url)
-    runtime = build_runtime(settings, redis)
-    brokers = Brokers(redis_url, runtime)
-    submitter(runtime, brokers)
-    await brokers.startup()
-    receivers = brokers.start_receivers(Queue) if settings.in_process_worker else []
-    app.state.runtime, app.state.brokers = runtime, brokers
-    log.info("service started", extra={"in_process_worker": settings.in_process_worker})
-    try:
-        yield
-    finally:
-        await brokers.stop_receivers(receivers)
-        await brokers.shutdown()
-        await redis.aclose()
-        if embedded is not None:
-            await asyncio.to_thread(embedded.stop)
+WorkerStarter = Callable[[Resources, Brokers], Awaitable[Callable[[], Awaitable[None]]]]
+"""Starts in-process workers on the app's resources; returns what stops them."""
 
 
-def create_app(settings: Settings) -> FastAPI:
+def _lifespan(
+    start_worker: WorkerStarter | None,
+) -> Callable[[FastAPI], AsyncIterator[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """Start Redis (embedded if none is configured), the brokers and any workers."""
+        settings: Settings = app.state.settings
+        embedded = None
+        redis_url = settings.redis_url
+        if redis_url is None:
+            embedded = EmbeddedRedis(settings.data_dir / "redis")
+            await asyncio.to_thread(embedded.start)
+            redis_url = embedded.url
+        redis = connect(redis_url)
+        resources = build_resources(settings, redis)
+        brokers = Brokers(redis_url, settings.queue_prefix, settings.redelivery_idle_s)
+        await brokers.startup()
+        stop_worker = await start_worker(resources, brokers) if start_worker else None
+        app.state.resources, app.state.brokers = resources, brokers
+        log.info("service started", extra={"in_process_worker": stop_worker is not None})
+        try:
+            yield
+        finally:
+            if stop_worker is not None:
+                await stop_worker()
+            await brokers.shutdown()
+            await redis.aclose()
+            if embedded is not None:
+                await asyncio.to_thread(embedded.stop)
+
+    return lifespan  # type: ignore[return-value]
+
+
+def create_app(settings: Settings, start_worker: WorkerStarter | None = None) -> FastAPI:
     """Build the application; nothing connects until the lifespan starts."""
     app = FastAPI(
         title="autointerp",
         version=__version__,
         summary="Automated neuron explanation as a service: record, explain, simulate, score.",
-        lifespan=lifespan,
+        lifespan=_lifespan(start_worker),
     )
     app.state.settings = settings
     app.state.metrics_registry = CollectorRegistry()

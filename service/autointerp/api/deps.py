@@ -1,4 +1,4 @@
-"""Dependencies routes declare: the process's runtime and brokers, kept on app state."""
+"""Dependencies routes declare: the process's resources and brokers, kept on app state."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from autointerp.runtime import Runtime
-from autointerp.tasks.broker import Brokers
+from autointerp.resources import Resources
+from autointerp.store.queues import Brokers
 
 
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
+def _resources(request: Request) -> Resources:
+    resources: Resources = request.app.state.resources
+    return resources
 
 
 def _brokers(request: Request) -> Brokers:
@@ -20,5 +20,5 @@ def _brokers(request: Request) -> Brokers:
     return brokers
 
 
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
+ResourcesDep = Annotated[Resources, Depends(_resources)]
 BrokersDep = Annotated[Brokers, Depends(_brokers)]

@@ -15,7 +15,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from autointerp.interp.errors import AutointerpError, DependencyUnavailable
 from autointerp.schemas.common import FieldError, Problem
-from autointerp.tasks.execution import problem_from_error
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -84,7 +83,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AutointerpError)
-    problem = problem_from_error(exc).model_copy(update={"instance": request.url.path})
+    problem = Problem.of(exc, instance=request.url.path)
     return problem_response(problem)
 
 

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response
 from pydantic import BaseModel
 
-from autointerp.api.deps import BrokersDep, RuntimeDep
+from autointerp.api.deps import BrokersDep, ResourcesDep
 from autointerp.api.problems import PROBLEM_RESPONSES
-from autointerp.ops.submission import submit_operation
+from autointerp.application.submission import submit_operation
 from autointerp.schemas.operations import Operation, OperationKind, OperationState
 
 
@@ -31,7 +31,7 @@ def add_submit_route(
 
     async def submit(
         body: BaseModel,
-        runtime: RuntimeDep,
+        resources: ResourcesDep,
         brokers: BrokersDep,
         response: Response,
         idempotency_key: Annotated[
@@ -43,7 +43,7 @@ def add_submit_route(
             ),
         ] = None,
     ) -> Operation:
-        operation, _ = await submit_operation(kind, body, runtime, brokers, idempotency_key)
+        operation, _ = await submit_operation(kind, body, resources, brokers, idempotency_key)
         return accepted(operation, response)
 
     # FastAPI reads the body type from the annotation; give it the concrete model.

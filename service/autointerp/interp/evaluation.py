@@ -22,6 +22,7 @@ from autointerp.interp.scoring import (
 from autointerp.interp.simulation import (
     Simulation,
     SimulatorKind,
+    check_simulator,
     simulate_all_at_once,
     simulate_generated,
     simulate_json,
@@ -46,14 +47,9 @@ async def simulate(
     excerpts: Sequence[Sequence[str]],
 ) -> Simulation:
     """Predict activations of the excerpts with the chosen simulator."""
-    if kind is SimulatorKind.lexical:
+    check_simulator(kind, model is not None, model is not None and model.supports_prompt_logprobs)
+    if model is None or kind is SimulatorKind.lexical:
         return simulate_lexical(explanation, excerpts)
-    if model is None:
-        raise InvalidRequest(f"simulator {kind.value!r} needs a language model profile")
-    if kind is SimulatorKind.all_at_once and not model.supports_prompt_logprobs:
-        raise InvalidRequest(
-            "this backend cannot return prompt logprobs; use simulator 'generated' or 'json'"
-        )
     return await _MODEL_SIMULATORS[kind](model, explanation, excerpts)
 
 
@@ -111,11 +107,11 @@ async def score_explanation(
     )
 
 
+def ranking_key(correlation: float | None) -> float:
+    """Sort key of a score: higher is better; an undefined correlation ranks last."""
+    return -np.inf if correlation is None else correlation
+
+
 def best(scores: Sequence[ExplanationScore]) -> ExplanationScore:
     """The best-scoring explanation (undefined correlations rank last)."""
-    return max(
-        scores,
-        key=lambda s: (
-            -np.inf if s.top_and_random.correlation is None else s.top_and_random.correlation
-        ),
-    )
+    return max(scores, key=lambda s: ranking_key(s.top_and_random.correlation))

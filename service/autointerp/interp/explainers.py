@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from autointerp.interp.errors import OperationFailed
-from autointerp.interp.ports import LanguageModel, Usage
+from autointerp.interp.ports import ChatParameters, LanguageModel, Usage
 from autointerp.interp.prompts import explanation_prompt, parse_explanation, token_list_prompt
 from autointerp.interp.records import ActivationRecord
 from autointerp.interp.simulation import check_chat_result
@@ -67,7 +67,9 @@ async def explain(
         else token_list_prompt(top_tokens(records))
     )
     result = check_chat_result(
-        await model.chat(messages, n=samples, temperature=temperature, max_tokens=60)
+        await model.chat(
+            messages, ChatParameters(n=samples, temperature=temperature, max_tokens=60)
+        )
     )
     texts = [parse_explanation(choice.text) for choice in result.choices]
     texts = [t for t in dict.fromkeys(texts) if t]

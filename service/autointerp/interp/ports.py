@@ -37,6 +37,23 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class ChatParameters:
+    """How to sample a chat completion: everything but the messages."""
+
+    n: int = 1
+    temperature: float = 0.0
+    max_tokens: int = 256
+    top_logprobs: int = 0
+    """Per generated token, this many most likely alternatives (0: no logprobs)."""
+    json_mode: bool = False
+
+    @property
+    def deterministic(self) -> bool:
+        """Greedy decoding: the same messages always give the same completion."""
+        return self.temperature == 0
+
+
+@dataclass(frozen=True)
 class TokenLogprobs:
     """One token of a text with the model's most likely alternatives at its position."""
 
@@ -87,17 +104,8 @@ class LanguageModel(Protocol):
         """Whether `prompt_logprobs` works (all-at-once simulation)."""
         ...
 
-    async def chat(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        n: int = 1,
-        temperature: float = 0.0,
-        max_tokens: int = 256,
-        top_logprobs: int = 0,
-        json_mode: bool = False,
-    ) -> ChatResult:
-        """Sample `n` chat completions."""
+    async def chat(self, messages: Sequence[ChatMessage], parameters: ChatParameters) -> ChatResult:
+        """Sample `parameters.n` chat completions."""
         ...
 
     async def prompt_logprobs(

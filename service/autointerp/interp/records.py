@@ -16,6 +16,8 @@ class ActivationRecord:
     """Token strings, as they appear in the text."""
     activations: list[float]
     """The neuron's activation at each token (same length as `tokens`)."""
+    excerpt_id: int | None = None
+    """Which excerpt of its scan this is, when it comes from one."""
 
     def __post_init__(self) -> None:
         if len(self.tokens) != len(self.activations):
@@ -60,10 +62,37 @@ class ActivationStats:
         return cls(count, mean, variance, m3 / std**3, m4 / variance**2 - 3.0, maximum, minimum)
 
 
-def excerpts_per_record(top_k: int, random_k: int, quantile_bins: int, quantile_k: int) -> int:
-    """Excerpts one neuron record holds: the top and bottom k, the random sample, and the
-    quantile samples."""
-    return 2 * top_k + random_k + quantile_bins * quantile_k
+@dataclass(frozen=True)
+class ScanSettings:
+    """What a corpus scan records and how much text it reads: the scan's request, its run and
+    its stored description all carry this one object."""
+
+    layers: list[int]
+    excerpt_tokens: int = 64
+    top_k: int = 20
+    random_k: int = 15
+    quantile_bins: int = 0
+    quantile_k: int = 5
+    max_tokens: int = 200_000
+    batch_size: int = 16
+    seed: int = 0
+
+    @property
+    def slots(self) -> int:
+        """Excerpts one neuron record holds: the top and bottom k, the random sample, and the
+        quantile samples."""
+        return 2 * self.top_k + self.random_k + self.quantile_bins * self.quantile_k
+
+    @property
+    def quantile_sample(self) -> int:
+        """Size of the uniform sample that is split into quantile bins."""
+        return self.quantile_bins * self.quantile_k
+
+    def held_bytes(self, neurons_per_layer: int) -> int:
+        """Memory of the selections over every recorded neuron: per held excerpt its float16
+        activations, a float32 key and an int64 id."""
+        per_slot = 2 * self.excerpt_tokens + 4 + 8
+        return len(self.layers) * neurons_per_layer * self.slots * per_slot
 
 
 @dataclass(frozen=True)
@@ -102,3 +131,43 @@ def bin_by_quantile(maxima: Sequence[float], bins: int) -> list[QuantileBin]:
         QuantileBin(b / bins, (b + 1) / bins, boundary(b), boundary(b + 1), group)
         for b, group in enumerate(groups)
     ]
+
+
+@dataclass(frozen=True)
+class ScanMeta:
+    """A finished corpus scan: what it recorded, of which model, over how much text."""
+
+    scan_id: str
+    model: str
+    model_revision: str
+    settings: ScanSettings
+    neurons_per_layer: int
+    excerpts: int
+    tokens: int
+
+    @property
+    def layers(self) -> list[int]:
+        """The layers the scan recorded."""
+        return self.settings.layers
+
+
+@dataclass(frozen=True)
+class NeuronRecord:
+    """One neuron's record from a scan (METHOD.md's data model)."""
+
+    top: list[ActivationRecord]
+    """Excerpts with the highest maximum activation, best first."""
+    bottom: list[ActivationRecord]
+    """Excerpts with the lowest minimum activation, most negative first (signed neurons)."""
+    random: list[ActivationRecord]
+    """A uniform random sample of excerpts, drawn for this neuron alone."""
+    quantile_sample: list[ActivationRecord]
+    """A second uniform sample, split into `quantile_bins` bins by `quantiles()`."""
+    quantile_bins: int
+    stats: ActivationStats
+
+    def quantiles(self) -> list[QuantileBin]:
+        """The quantile sample in equal-count bins of excerpt max activation."""
+        if not self.quantile_sample:
+            return []
+        return bin_by_quantile([r.max_activation for r in self.quantile_sample], self.quantile_bins)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from autointerp.interp.activations import normalize, relu_max
-from autointerp.interp.errors import OperationFailed
-from autointerp.interp.ports import ChatResult, LanguageModel, TokenLogprobs, Usage
+from autointerp.interp.errors import InvalidRequest, OperationFailed
+from autointerp.interp.ports import ChatParameters, ChatResult, LanguageModel, TokenLogprobs, Usage
 from autointerp.interp.prompts import (
     EXAMPLES,
     EXPLANATION_PREFIX,
@@ -40,6 +40,23 @@ class SimulatorKind(StrEnum):
     generated = "generated"
     json = "json"
     lexical = "lexical"
+
+
+def check_simulator(kind: SimulatorKind, has_model: bool, prompt_logprobs: bool) -> None:
+    """Refuse a simulator the chosen language model cannot run (checked at submit, so the
+    caller hears it at once rather than from a failed operation later)."""
+    if kind is SimulatorKind.lexical:
+        return
+    if not has_model:
+        raise InvalidRequest(
+            f"simulator {kind.value!r} needs a language model; this profile has none "
+            "(use simulator 'lexical', or a profile with a model)"
+        )
+    if kind is SimulatorKind.all_at_once and not prompt_logprobs:
+        raise InvalidRequest(
+            "simulator 'all_at_once' needs prompt logprobs, which this profile's backend does "
+            "not return; use simulator 'generated' or 'json', or a profile with prompt_logprobs"
+        )
 
 
 @dataclass(frozen=True)
@@ -226,8 +243,7 @@ async def simulate_generated(
     for tokens in excerpts:
         result = await model.chat(
             _chat_messages(explanation, tokens, _LINES_FORMAT),
-            max_tokens=8 * len(tokens) + 16,
-            top_logprobs=10,
+            ChatParameters(max_tokens=8 * len(tokens) + 16, top_logprobs=10),
         )
         usage += result.usage
         choice = result.choices[0]
@@ -265,8 +281,7 @@ async def simulate_json(
     for tokens in excerpts:
         result = await model.chat(
             _chat_messages(explanation, tokens, _JSON_FORMAT),
-            max_tokens=4 * len(tokens) + 32,
-            json_mode=True,
+            ChatParameters(max_tokens=4 * len(tokens) + 32, json_mode=True),
         )
         usage += result.usage
         values.append(parse_json_values(result.choices[0].text, len(tokens)))
@@ -274,10 +289,8 @@ async def simulate_json(
 
 
 def _quoted(explanation: str) -> set[str]:
-    # Straight and typographic quotes: \u2018-\u2019 and \u201c-\u201d.
     # Straight and typographic quotes (\u2018 \u2019 \u201c \u201d).
     found = re.findall("['\"\u2018\u201c]([^'\"\u2019\u201d]+)['\"\u2019\u201d]", explanation)
-    return {q.strip().lower() for q in found}
     return {q.strip().lower() for q in found}
 
 

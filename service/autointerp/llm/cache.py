@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 
 from autointerp.interp.ports import (
     ChatChoice,
+    ChatParameters,
     ChatResult,
     LanguageModel,
     PromptLogprobsResult,
@@ -24,7 +25,7 @@ from autointerp.interp.ports import (
     Usage,
 )
 from autointerp.interp.prompts import PROMPT_VERSION, ChatMessage
-from autointerp.ops.identity import content_hash
+from autointerp.store.identity import content_hash, namespace
 
 CACHE_TTL_S = 30 * 24 * 3600
 
@@ -54,7 +55,7 @@ class CachedLanguageModel:
         self.inner = inner
         self.redis = redis
         self.identity = identity
-        self.prefix = prefix
+        self.namespace = namespace(prefix)
 
     @property
     def supports_prompt_logprobs(self) -> bool:
@@ -63,7 +64,7 @@ class CachedLanguageModel:
 
     def _key(self, call: dict[str, Any]) -> str:
         digest = content_hash({"model": self.identity, "prompt_version": PROMPT_VERSION, **call})
-        return f"{self.prefix}:v1:llm:{digest}"
+        return f"{self.namespace}:llm:{digest}"
 
     async def _get(self, key: str) -> dict[str, Any] | None:
         raw = await self.redis.get(key)
@@ -72,32 +73,18 @@ class CachedLanguageModel:
     async def _put(self, key: str, value: Any) -> None:
         await self.redis.set(key, json.dumps(dataclasses.asdict(value)), ex=CACHE_TTL_S)
 
-    async def chat(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        n: int = 1,
-        temperature: float = 0.0,
-        max_tokens: int = 256,
-        top_logprobs: int = 0,
-        json_mode: bool = False,
-    ) -> ChatResult:
+    async def chat(self, messages: Sequence[ChatMessage], parameters: ChatParameters) -> ChatResult:
         """Cached when greedy (temperature 0); sampled calls always go to the model."""
-        settings = {
-            "n": n,
-            "temperature": temperature,
-            "max_tokens": max_tokens,
-            "top_logprobs": top_logprobs,
-            "json_mode": json_mode,
-        }
-        if temperature > 0:
-            return await self.inner.chat(messages, **settings)
-        key = self._key({"chat": [dataclasses.asdict(m) for m in messages], **settings})
+        if not parameters.deterministic:
+            return await self.inner.chat(messages, parameters)
+        key = self._key(
+            {"chat": [dataclasses.asdict(m) for m in messages], **dataclasses.asdict(parameters)}
+        )
         cached = await self._get(key)
         if cached is not None:
             result = _chat_from_json(cached)
             return dataclasses.replace(result, usage=_cached_usage(result.usage))
-        result = await self.inner.chat(messages, **settings)
+        result = await self.inner.chat(messages, parameters)
         await self._put(key, result)
         return result
 

@@ -15,6 +15,7 @@ from openai import AsyncOpenAI
 from autointerp.config import LLMProfile
 from autointerp.interp.ports import (
     ChatChoice,
+    ChatParameters,
     ChatResult,
     PromptLogprobsResult,
     PromptToken,
@@ -25,13 +26,13 @@ from autointerp.interp.prompts import ChatMessage
 from autointerp.llm.retry import RetryPolicy, call_with_retries
 
 
-def _retryable(error: BaseException) -> bool:
+def _retryable(error: Exception) -> bool:
     if isinstance(error, openai.APIStatusError):
         return error.status_code == 429 or error.status_code >= 500
     return isinstance(error, openai.APITimeoutError | openai.APIConnectionError)
 
 
-def _retry_after(error: BaseException) -> float | None:
+def _retry_after(error: Exception) -> float | None:
     response = getattr(error, "response", None)
     value = response.headers.get("retry-after") if response is not None else None
     try:
@@ -40,7 +41,7 @@ def _retry_after(error: BaseException) -> float | None:
         return None
 
 
-def _describe(error: BaseException) -> str:
+def _describe(error: Exception) -> str:
     if isinstance(error, openai.APIStatusError):
         return f"HTTP {error.status_code} from the endpoint: {error.message}"
     return f"{type(error).__name__}: {error}"
@@ -80,32 +81,24 @@ class OpenAICompatibleModel:
             return await call_with_retries(
                 make,
                 policy=self.policy,
+                failures=(openai.APIError,),
                 retryable=_retryable,
                 retry_after=_retry_after,
                 describe=_describe,
             )
 
-    async def chat(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        n: int = 1,
-        temperature: float = 0.0,
-        max_tokens: int = 256,
-        top_logprobs: int = 0,
-        json_mode: bool = False,
-    ) -> ChatResult:
+    async def chat(self, messages: Sequence[ChatMessage], parameters: ChatParameters) -> ChatResult:
         """Chat completions; per-token top logprobs when asked for."""
         request: dict[str, Any] = {
             "model": self.profile.model,
             "messages": [{"role": m.role, "content": m.content} for m in messages],
-            "n": n,
-            "temperature": temperature,
-            "max_tokens": max_tokens,
+            "n": parameters.n,
+            "temperature": parameters.temperature,
+            "max_tokens": parameters.max_tokens,
         }
-        if top_logprobs:
-            request.update(logprobs=True, top_logprobs=min(top_logprobs, 20))
-        if json_mode:
+        if parameters.top_logprobs:
+            request.update(logprobs=True, top_logprobs=min(parameters.top_logprobs, 20))
+        if parameters.json_mode:
             request["response_format"] = {"type": "json_object"}
         response = await self._call(lambda: self.client.chat.completions.create(**request))
         choices = []

@@ -1,34 +1,35 @@
-"""Building a LanguageModel for a named profile (server configuration, never the request)."""
+"""The configured LLM profiles: what a request may name, what each can do, and what about it
+determines outputs. Server configuration only, never the request; builds no model (that is
+`llm.backends`, on workers), so a submitting process can check requests without torch."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from redis.asyncio import Redis
+from dataclasses import dataclass
 
 from autointerp.config import LLMProfile
 from autointerp.interp.errors import InvalidRequest
-from autointerp.interp.ports import LanguageModel
-from autointerp.llm.cache import CachedLanguageModel
-from autointerp.llm.openai_backend import OpenAICompatibleModel
-from autointerp.llm.transformers_backend import LocalCausalModel
-from autointerp.subjects.loading import ModelLoader
+from autointerp.subjects.catalog import ModelCatalog
 
 
-class LanguageModels:
-    """One (cached) LanguageModel per profile, built on first use."""
+@dataclass(frozen=True)
+class Capabilities:
+    """What a profile's backend offers the explainers and simulators."""
 
-    def __init__(
-        self, profiles: dict[str, LLMProfile], loader: ModelLoader, redis: Redis, prefix: str
-    ) -> None:
+    has_model: bool
+    """False for the lexical backend, which needs no language model at all."""
+    prompt_logprobs: bool
+    """Logprobs of prompt tokens, which the all-at-once simulator reads."""
+
+
+class LLMProfiles:
+    """Looks up profiles by name."""
+
+    def __init__(self, profiles: dict[str, LLMProfile], catalog: ModelCatalog) -> None:
         self.profiles = profiles
-        self.loader = loader
-        self.redis = redis
-        self.prefix = prefix
-        self._built: dict[str, LanguageModel | None] = {}
+        self.catalog = catalog
 
     def profile(self, name: str) -> LLMProfile:
-        """The named profile, or a 4xx-class error listing the configured ones."""
+        """The named profile, or a 422 listing the configured ones."""
         try:
             return self.profiles[name]
         except KeyError:
@@ -37,30 +38,23 @@ class LanguageModels:
                 allowed=sorted(self.profiles),
             ) from None
 
-    def identity(self, name: str) -> dict[str, Any]:
+    def capabilities(self, name: str) -> Capabilities:
+        """What the named profile's backend can do."""
+        profile = self.profile(name)
+        if profile.backend == "lexical":
+            return Capabilities(has_model=False, prompt_logprobs=False)
+        # A local model's logits are at hand; an endpoint returns prompt logprobs if told so.
+        return Capabilities(
+            has_model=True,
+            prompt_logprobs=profile.backend == "transformers" or profile.prompt_logprobs,
+        )
+
+    def identity(self, name: str) -> dict[str, str | None]:
         """What about a profile affects outputs (not its key or limits)."""
         profile = self.profile(name)
-        identity: dict[str, Any] = {"backend": profile.backend, "model": profile.model}
+        identity: dict[str, str | None] = {"backend": profile.backend, "model": profile.model}
         if profile.backend == "transformers":
-            identity["revision"] = self.loader.source(profile.model).revision
+            identity["revision"] = self.catalog.revision(profile.model)
         elif profile.backend == "openai":
             identity["base_url"] = profile.base_url
         return identity
-
-    def get(self, name: str) -> LanguageModel | None:
-        """The profile's model; None for the lexical backend (no model at all)."""
-        if name not in self._built:
-            profile = self.profile(name)
-            inner: LanguageModel | None
-            if profile.backend == "lexical":
-                inner = None
-            elif profile.backend == "transformers":
-                inner = LocalCausalModel(self.loader, profile.model)
-            else:
-                inner = OpenAICompatibleModel(profile)
-            self._built[name] = (
-                CachedLanguageModel(inner, self.redis, self.identity(name), self.prefix)
-                if inner is not None
-                else None
-            )
-        return self._built[name]

@@ -37,18 +37,20 @@ async def call_with_retries(
     call: Callable[[], Awaitable[T]],
     *,
     policy: RetryPolicy,
-    retryable: Callable[[BaseException], bool],
-    retry_after: Callable[[BaseException], float | None],
-    describe: Callable[[BaseException], str],
+    failures: tuple[type[Exception], ...],
+    retryable: Callable[[Exception], bool],
+    retry_after: Callable[[Exception], float | None],
+    describe: Callable[[Exception], str],
 ) -> T:
-    """Run `call`, retrying retryable failures. Gives up with the reason: TransientFailure
-    when retries ran out (the operation may try again later), OperationFailed when the error
-    cannot pass (a bad request, a bad key)."""
+    """Run `call`, retrying retryable failures among `failures` (the errors the endpoint's
+    client raises). Gives up with the reason: TransientFailure when retries ran out (the
+    operation may try again later), OperationFailed when the error cannot pass (a bad request,
+    a bad key). Any other exception is a bug and propagates unchanged, with its traceback."""
     started = time.monotonic()
     for attempt in range(policy.max_retries + 1):
         try:
             return await call()
-        except Exception as error:
+        except failures as error:
             reason = describe(error)
             if not retryable(error):
                 raise OperationFailed(f"language model call failed: {reason}") from error

@@ -13,6 +13,7 @@ import torch
 from autointerp.interp.errors import InvalidRequest
 from autointerp.interp.ports import (
     ChatChoice,
+    ChatParameters,
     ChatResult,
     PromptLogprobsResult,
     PromptToken,
@@ -57,14 +58,7 @@ class LocalCausalModel:
             top[text] = max(top.get(text, -torch.inf), value)
         return top
 
-    def _chat(
-        self,
-        messages: Sequence[ChatMessage],
-        n: int,
-        temperature: float,
-        max_tokens: int,
-        top_logprobs: int,
-    ) -> ChatResult:
+    def _chat(self, messages: Sequence[ChatMessage], parameters: ChatParameters) -> ChatResult:
         model, tokenizer = self._parts()
         ids = tokenizer.apply_chat_template(
             [{"role": m.role, "content": m.content} for m in messages],
@@ -72,18 +66,19 @@ class LocalCausalModel:
             return_tensors="pt",
             return_dict=True,
         )["input_ids"]
-        self._check_context(model, ids.shape[1] + max_tokens)
+        self._check_context(model, ids.shape[1] + parameters.max_tokens)
         sampling = (
-            {"do_sample": True, "temperature": temperature}
-            if temperature > 0
-            else {"do_sample": False}
+            {"do_sample": False}
+            if parameters.deterministic
+            else {"do_sample": True, "temperature": parameters.temperature}
         )
+        top_logprobs = parameters.top_logprobs
         with self._lock, torch.inference_mode():
             output = model.generate(
                 ids,
                 attention_mask=torch.ones_like(ids),
-                max_new_tokens=max_tokens,
-                num_return_sequences=n,
+                max_new_tokens=parameters.max_tokens,
+                num_return_sequences=parameters.n,
                 output_scores=bool(top_logprobs),
                 return_dict_in_generate=True,
                 pad_token_id=tokenizer.eos_token_id,
@@ -111,20 +106,9 @@ class LocalCausalModel:
             choices.append(ChatChoice(tokenizer.decode(new), tokens))
         return ChatResult(choices, Usage(ids.shape[1], completion_tokens, calls=1))
 
-    async def chat(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        n: int = 1,
-        temperature: float = 0.0,
-        max_tokens: int = 256,
-        top_logprobs: int = 0,
-        json_mode: bool = False,
-    ) -> ChatResult:
-        """Generate `n` completions (json_mode is a prompt-level request here)."""
-        return await asyncio.to_thread(
-            self._chat, messages, n, temperature, max_tokens, top_logprobs
-        )
+    async def chat(self, messages: Sequence[ChatMessage], parameters: ChatParameters) -> ChatResult:
+        """Generate `parameters.n` completions (json_mode is a prompt-level request here)."""
+        return await asyncio.to_thread(self._chat, messages, parameters)
 
     def _prompt_logprobs(
         self, prompt: str, top_logprobs: int, include: Sequence[str]

@@ -6,6 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from autointerp.interp.activations import Polarity
+from autointerp.interp.simulation import SimulatorKind
+from autointerp.interp.splits import Split
 from autointerp.schemas.common import StrictModel, WireModel
 from autointerp.schemas.tokenization import MAX_TEXT_CHARS, ModelName, Text, TokenizedText
 
@@ -97,7 +100,7 @@ class ScanRequest(StrictModel):
         ge=0,
         le=10,
         description="Also sample excerpts within this many quantile bins of excerpt max "
-        "activation (METHOD.md's optional quantile samples); 0 records none.",
+        "activation (docs/method.md); 0 records none.",
     )
     quantile_k: int = Field(default=5, ge=1, le=20, description="Excerpts per quantile bin.")
     max_tokens: int = Field(default=200_000, ge=1, le=MAX_SCAN_TOKENS)
@@ -159,9 +162,9 @@ class NeuronResult(WireModel):
     operation_id: str
     kind: Literal["explanation", "score"]
     explanation: str
-    polarity: str
-    simulator: str
-    split: str
+    polarity: Polarity
+    simulator: SimulatorKind
+    split: Split
     correlation: float | None = Field(description="Top-and-random correlation on `split`.")
     random_only_correlation: float | None
     scan_id: str | None

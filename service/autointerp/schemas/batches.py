@@ -10,7 +10,7 @@ from autointerp.interp.activations import Polarity
 from autointerp.interp.explainers import ExplainerKind
 from autointerp.interp.simulation import SimulatorKind
 from autointerp.schemas.activations import Layer, NeuronIndex
-from autointerp.schemas.common import StrictModel, WireModel
+from autointerp.schemas.common import OperationState, StrictModel, WireModel
 from autointerp.schemas.explanations import ProfileName
 from autointerp.schemas.tokenization import ModelName
 
@@ -39,7 +39,7 @@ class BatchChild(WireModel):
 
     index: int
     operation_id: str
-    state: str
+    state: OperationState
     explanation: str | None = None
     correlation: float | None = Field(default=None, description="Test-split score.")
 

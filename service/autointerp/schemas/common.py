@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from autointerp.interp.errors import AutointerpError
 
 
 class StrictModel(BaseModel):
@@ -17,6 +20,33 @@ class WireModel(BaseModel):
     """Responses and stored results."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OperationKind(StrEnum):
+    """What an operation computes."""
+
+    tokenization = "tokenization"
+    activations = "activations"
+    scan = "scan"
+    explanation = "explanation"
+    simulation = "simulation"
+    score = "score"
+    batch = "batch"
+
+
+class OperationState(StrEnum):
+    """Where an operation is in its life."""
+
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+    cancelled = "cancelled"
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the operation will not change any more (unless resubmitted)."""
+        return self in (OperationState.succeeded, OperationState.failed, OperationState.cancelled)
 
 
 class FieldError(WireModel):
@@ -38,6 +68,19 @@ class Problem(BaseModel):
     detail: str = Field(description="What was wrong and what is allowed, for a human.")
     instance: str | None = None
     errors: list[FieldError] | None = None
+
+    @classmethod
+    def of(cls, error: AutointerpError, instance: str | None = None) -> Problem:
+        """The document for a typed error: what an HTTP answer carries, and what a failed
+        operation stores as its reason."""
+        return cls(
+            type=f"https://autointerp.dev/problems/{error.type_slug}",
+            title=error.title,
+            status=error.status,
+            detail=error.detail,
+            instance=instance,
+            **error.extensions,
+        )
 
     def to_json_dict(self) -> dict[str, Any]:
         """The document as sent, without unset optional members."""

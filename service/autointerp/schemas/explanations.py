@@ -10,6 +10,7 @@ from autointerp.interp.activations import Polarity
 from autointerp.interp.explainers import ExplainerKind
 from autointerp.interp.scoring import CalibrationMethod
 from autointerp.interp.simulation import SimulatorKind
+from autointerp.interp.splits import Split
 from autointerp.schemas.activations import Layer, NeuronIndex
 from autointerp.schemas.common import StrictModel, WireModel
 
@@ -170,7 +171,7 @@ class ScoredExplanation(WireModel):
     """An explanation with every score of it on one split."""
 
     explanation: str
-    split: str
+    split: Split
     top_and_random: ScoreOut
     random_only: ScoreOut
     calibrated_top_and_random: ScoreOut

@@ -3,43 +3,40 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import Field
 
-from autointerp.schemas.activations import ActivationsResult, ScanResult
-from autointerp.schemas.batches import BatchResult
-from autointerp.schemas.common import Problem, WireModel
-from autointerp.schemas.explanations import ExplanationResult, ScoreResult, SimulationResult
-from autointerp.schemas.tokenization import TokenizationResult
+from autointerp.schemas.activations import (
+    ActivationsRequest,
+    ActivationsResult,
+    ScanRequest,
+    ScanResult,
+)
+from autointerp.schemas.batches import BatchRequest, BatchResult
+from autointerp.schemas.common import OperationKind, OperationState, Problem, StrictModel, WireModel
+from autointerp.schemas.explanations import (
+    ExplanationRequest,
+    ExplanationResult,
+    ScoreRequest,
+    ScoreResult,
+    SimulationRequest,
+    SimulationResult,
+)
+from autointerp.schemas.tokenization import TokenizationRequest, TokenizationResult
 
+__all__ = ["OperationKind", "OperationState"]  # defined beside Problem, used from here
 
-class OperationKind(StrEnum):
-    """What an operation computes."""
-
-    tokenization = "tokenization"
-    activations = "activations"
-    scan = "scan"
-    explanation = "explanation"
-    simulation = "simulation"
-    score = "score"
-    batch = "batch"
-
-
-class OperationState(StrEnum):
-    """Where an operation is in its life."""
-
-    queued = "queued"
-    running = "running"
-    succeeded = "succeeded"
-    failed = "failed"
-    cancelled = "cancelled"
-
-    @property
-    def is_terminal(self) -> bool:
-        """Whether the operation will not change any more (unless resubmitted)."""
-        return self in (OperationState.succeeded, OperationState.failed, OperationState.cancelled)
+REQUEST_MODELS: dict[OperationKind, type[StrictModel]] = {
+    OperationKind.tokenization: TokenizationRequest,
+    OperationKind.activations: ActivationsRequest,
+    OperationKind.scan: ScanRequest,
+    OperationKind.explanation: ExplanationRequest,
+    OperationKind.simulation: SimulationRequest,
+    OperationKind.score: ScoreRequest,
+    OperationKind.batch: BatchRequest,
+}
+"""Each kind's request body."""
 
 
 OperationResult = Annotated[
@@ -72,3 +69,25 @@ class Operation(WireModel):
     updated_at: datetime
     result: OperationResult | None = None
     error: Problem | None = Field(default=None, description="Why the operation failed.")
+
+
+LLMIdentity = dict[str, str | None]
+RequestT = TypeVar("RequestT", bound=StrictModel)
+
+
+class Pins(StrictModel):
+    """What else, besides the request, determines an operation's result, fixed at submit."""
+
+    model_revision: str | None = None
+    corpus: dict[str, str | None] | None = None
+    explainer: LLMIdentity | None = None
+    simulator: LLMIdentity | None = None
+
+
+class Resolved(StrictModel, Generic[RequestT]):
+    """A request as submit resolved it: every reference pinned ("the latest scan" made a scan
+    id, defaults that depend on the server filled in) and checked. This is what is hashed into
+    the operation id, stored, and run; a worker resolves nothing again."""
+
+    request: RequestT
+    pins: Pins = Pins()

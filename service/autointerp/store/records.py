@@ -1,21 +1,34 @@
 """Neuron records in Redis, compactly: per neuron one binary blob of excerpt ids (int32),
-their activations (float16) and the moments (float64); excerpt tokens once per scan (int32).
+their activations (float16) and the moments (float64); excerpt tokens once per scan (int32),
+and each token id's text once per scan, so reading a record needs no tokenizer (an API host
+need not have the model's files).
 
-Keys, under `{prefix}:v1:scan:{scan_id}`: `:meta` (JSON), `:excerpts` (hash id -> tokens),
-`:layer:{layer}` (hash neuron -> blob). `{prefix}:v1:model:{model}:scan` names a model's
-latest scan, which the neuron-centred reads use by default. Records stay until deleted.
+Keys, under `{namespace}:scan:{scan_id}`: `:meta` (JSON), `:excerpts` (hash id -> tokens),
+`:vocab` (hash token id -> text), `:layer:{layer}` (hash neuron -> blob).
+`{namespace}:model:{model}:scan` names a model's latest scan, which the neuron-centred reads
+use by default. Records stay until deleted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from redis.asyncio import Redis
 
-from autointerp.interp.records import ActivationStats, excerpts_per_record
+from autointerp.interp.records import (
+    ActivationRecord,
+    ActivationStats,
+    NeuronRecord,
+    ScanMeta,
+    ScanSettings,
+)
+from autointerp.store.identity import namespace
 
 _STATS_FIELDS = 7  # count, mean, variance, skewness, kurtosis, max, min
 
@@ -27,27 +40,13 @@ end
 """
 
 
-@dataclass(frozen=True)
-class ScanMeta:
-    """What a stored scan holds and how its blobs are shaped."""
+def _meta_json(meta: ScanMeta) -> str:
+    return json.dumps(dataclasses.asdict(meta))
 
-    scan_id: str
-    model: str
-    model_revision: str
-    layers: list[int]
-    neurons_per_layer: int
-    excerpt_tokens: int
-    top_k: int
-    random_k: int
-    excerpts: int
-    tokens: int
-    quantile_bins: int = 0  # absent from scans stored before quantile samples existed
-    quantile_k: int = 0
 
-    @property
-    def slots(self) -> int:
-        """Excerpts per neuron blob: top, bottom, random, then the quantile sample."""
-        return excerpts_per_record(self.top_k, self.random_k, self.quantile_bins, self.quantile_k)
+def _meta_from_json(raw: str | bytes) -> ScanMeta:
+    data: dict[str, Any] = json.loads(raw)
+    return ScanMeta(**{**data, "settings": ScanSettings(**data["settings"])})
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def encode_neuron(
 
 def decode_neuron(blob: bytes, meta: ScanMeta) -> StoredNeuron:
     """Inverse of encode_neuron."""
-    slots, tokens = meta.slots, meta.excerpt_tokens
+    slots, tokens = meta.settings.slots, meta.settings.excerpt_tokens
     ids = np.frombuffer(blob, dtype=np.int32, count=slots)
     offset = 4 * slots
     acts = np.frombuffer(blob, dtype=np.float16, count=slots * tokens, offset=offset)
@@ -109,14 +108,14 @@ class RecordStore:
 
     def __init__(self, redis: Redis, prefix: str) -> None:
         self.redis = redis
-        self.prefix = prefix
+        self.namespace = namespace(prefix)
         self._forget_latest = redis.register_script(_FORGET_LATEST_SCRIPT)
 
     def _key(self, scan_id: str, suffix: str) -> str:
-        return f"{self.prefix}:v1:scan:{scan_id}:{suffix}"
+        return f"{self.namespace}:scan:{scan_id}:{suffix}"
 
     def _latest_key(self, model: str) -> str:
-        return f"{self.prefix}:v1:model:{model}:scan"
+        return f"{self.namespace}:model:{model}:scan"
 
     async def write_layer(self, scan_id: str, layer: int, blobs: dict[int, bytes]) -> None:
         """Store every neuron blob of one layer."""
@@ -128,15 +127,20 @@ class RecordStore:
             mapping = {i: ids.astype(np.int32).tobytes() for i, ids in excerpts.items()}
             await self.redis.hset(self._key(scan_id, "excerpts"), mapping=mapping)  # type: ignore[arg-type]
 
+    async def write_vocabulary(self, scan_id: str, texts: dict[int, str]) -> None:
+        """Store the text of every token id the scan's excerpts hold."""
+        if texts:
+            await self.redis.hset(self._key(scan_id, "vocab"), mapping=texts)  # type: ignore[arg-type]
+
     async def finish(self, meta: ScanMeta) -> None:
         """Publish the scan: written last, so a reader never sees half a scan."""
-        await self.redis.set(self._key(meta.scan_id, "meta"), json.dumps(meta.__dict__))
+        await self.redis.set(self._key(meta.scan_id, "meta"), _meta_json(meta))
         await self.redis.set(self._latest_key(meta.model), meta.scan_id)
 
     async def meta(self, scan_id: str) -> ScanMeta | None:
         """A finished scan's description."""
         raw = await self.redis.get(self._key(scan_id, "meta"))
-        return ScanMeta(**json.loads(raw)) if raw is not None else None
+        return _meta_from_json(raw) if raw is not None else None
 
     async def latest_scan(self, model: str) -> str | None:
         """The id of the model's most recent finished scan."""
@@ -146,17 +150,64 @@ class RecordStore:
     async def delete_scan(self, meta: ScanMeta) -> None:
         """Delete a scan's records; the model then has no latest scan if it was this one."""
         await self._forget_latest(keys=[self._latest_key(meta.model)], args=[meta.scan_id])
-        suffixes = ["meta", "excerpts", *(f"layer:{layer}" for layer in meta.layers)]
+        suffixes = ["meta", "excerpts", "vocab", *(f"layer:{layer}" for layer in meta.layers)]
         # One DEL is atomic: a reader never sees a scan whose records are half gone.
         await self.redis.delete(*(self._key(meta.scan_id, suffix) for suffix in suffixes))
 
     async def neuron(self, meta: ScanMeta, layer: int, index: int) -> StoredNeuron | None:
-        """One neuron's record."""
+        """One neuron's stored blob, decoded."""
         blob = await self.redis.hget(self._key(meta.scan_id, f"layer:{layer}"), str(index))
         return decode_neuron(blob, meta) if blob is not None else None
 
+    async def neuron_record(self, meta: ScanMeta, layer: int, index: int) -> NeuronRecord | None:
+        """One neuron's record with its excerpts as token texts and activations."""
+        stored = await self.neuron(meta, layer, index)
+        if stored is None:
+            return None
+        ids = sorted({int(i) for i in stored.excerpt_ids if i >= 0})
+        tokens = await self.excerpt_tokens(meta.scan_id, ids)
+        texts = await self._token_texts(
+            meta.scan_id, {int(t) for ts in tokens.values() for t in ts}
+        )
+
+        def excerpts(start: int, count: int) -> list[ActivationRecord]:
+            chosen = []
+            for slot in range(start, start + count):
+                excerpt_id = int(stored.excerpt_ids[slot])
+                if excerpt_id not in tokens:  # an empty slot (-1) or a missing excerpt
+                    continue
+                token_ids = tokens[excerpt_id]
+                chosen.append(
+                    ActivationRecord(
+                        tokens=[texts[int(t)] for t in token_ids],
+                        activations=stored.activations[slot, : len(token_ids)]
+                        .astype(float)
+                        .tolist(),
+                        excerpt_id=excerpt_id,
+                    )
+                )
+            return chosen
+
+        settings = meta.settings
+        k, random_k = settings.top_k, settings.random_k
+        return NeuronRecord(
+            top=excerpts(0, k),
+            bottom=excerpts(k, k),
+            random=excerpts(2 * k, random_k),
+            quantile_sample=excerpts(2 * k + random_k, settings.quantile_sample),
+            quantile_bins=settings.quantile_bins,
+            stats=stored.stats,
+        )
+
+    async def _token_texts(self, scan_id: str, token_ids: Iterable[int]) -> dict[int, str]:
+        ordered = sorted(token_ids)
+        if not ordered:
+            return {}
+        values = await self.redis.hmget(self._key(scan_id, "vocab"), [str(t) for t in ordered])
+        return {t: (v or b"").decode("utf-8") for t, v in zip(ordered, values, strict=True)}
+
     def _results_key(self, model: str, layer: int, index: int) -> str:
-        return f"{self.prefix}:v1:neuron:{model}:{layer}:{index}:results"
+        return f"{self.namespace}:neuron:{model}:{layer}:{index}:results"
 
     async def add_result(
         self, model: str, layer: int, index: int, operation_id: str, summary: str
@@ -165,7 +216,7 @@ class RecordStore:
         await self.redis.hset(self._results_key(model, layer, index), operation_id, summary)
 
     def _ranking_key(self, model: str, layer: int) -> str:
-        return f"{self.prefix}:v1:layer:{model}:{layer}:best"
+        return f"{self.namespace}:layer:{model}:{layer}:best"
 
     async def rank(self, model: str, layer: int, index: int, correlation: float) -> None:
         """Keep the neuron's best score in its layer's ranking."""

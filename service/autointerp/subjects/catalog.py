@@ -1,16 +1,26 @@
 """Where subject models come from: built-in models that ship inside wheels, or configured ones.
 
 A request names a model; only the server decides which files that name loads, so a request can
-never make the service read an arbitrary path or reach a hub it was not configured for.
+never make the service read an arbitrary path or reach a hub it was not configured for. The
+catalog answers what a submit needs (does the model exist, which revision, what shape) from
+configuration files alone; loading weights is `subjects.loading`'s, on workers.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+import gguf
+from huggingface_hub import try_to_load_from_cache
+
+from autointerp.interp.errors import NotFound
+from autointerp.subjects.architectures import ModelShape, model_shape
 
 SourceKind = Literal["folder", "gguf", "hub", "random-gpt2"]
 
@@ -48,6 +58,16 @@ def _wheel_revision(distribution: str) -> str:
 
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
+# The built-in random GPT-2's configuration (its vocabulary is its tokenizer's).
+TINY_GPT2_CONFIG: dict[str, Any] = {
+    "model_type": "gpt2",
+    "n_layer": 2,
+    "n_embd": 64,
+    "n_head": 2,
+    "n_inner": 256,
+    "n_positions": 512,
+}
+
 
 def builtin_sources() -> dict[str, ModelSource]:
     """The models that work offline: their weights ship in registry packages (OFFLINE.md)."""
@@ -84,3 +104,78 @@ def source_is_present(source: ModelSource) -> bool:
     if source.kind in ("folder", "gguf"):
         return Path(source.location).exists()
     return True
+
+
+# GGUF's `general.architecture` -> transformers' model_type, for the architectures we lay out.
+_GGUF_MODEL_TYPES = {
+    "llama": "llama",
+    "mistral": "mistral",
+    "qwen2": "qwen2",
+    "qwen3": "qwen3",
+    "gemma": "gemma",
+    "gemma2": "gemma2",
+    "gemma3": "gemma3_text",
+    "gpt2": "gpt2",
+}
+
+
+def _gguf_config(path: Path) -> dict[str, Any]:
+    fields = gguf.GGUFReader(path).fields
+    architecture = str(fields["general.architecture"].contents())
+    model_type = _GGUF_MODEL_TYPES.get(architecture, architecture)
+    if model_type == "gpt2":
+        return {
+            "model_type": model_type,
+            "n_layer": int(fields["gpt2.block_count"].contents()),
+            "n_inner": int(fields["gpt2.feed_forward_length"].contents()),
+        }
+    return {
+        "model_type": model_type,
+        "num_hidden_layers": int(fields[f"{architecture}.block_count"].contents()),
+        "intermediate_size": int(fields[f"{architecture}.feed_forward_length"].contents()),
+    }
+
+
+def read_config(source: ModelSource) -> dict[str, Any]:
+    """The model's configuration as config.json holds it, without loading the model."""
+    if source.kind == "random-gpt2":
+        return dict(TINY_GPT2_CONFIG)
+    if source.kind == "gguf":
+        return _gguf_config(Path(source.location))
+    if source.kind == "hub":
+        cached = try_to_load_from_cache(source.location, "config.json", revision=source.revision)
+        if not isinstance(cached, str):
+            raise NotFound(f"model {source.name!r} ({source.location}) is not downloaded")
+        return dict(json.loads(Path(cached).read_text()))
+    return dict(json.loads((Path(source.location) / "config.json").read_text()))
+
+
+class ModelCatalog:
+    """The models this server can record, by name, with their revisions and shapes."""
+
+    def __init__(self, sources: dict[str, ModelSource]) -> None:
+        self.sources = sources
+        self._shapes: dict[str, ModelShape] = {}
+        self._lock = threading.Lock()
+
+    def source(self, name: str) -> ModelSource:
+        """The source of a named model, or a 404 naming the known ones."""
+        try:
+            return self.sources[name]
+        except KeyError:
+            known = sorted(self.sources)
+            raise NotFound(
+                f"unknown model {name!r}; known models: {', '.join(known)}", allowed=known
+            ) from None
+
+    def revision(self, name: str) -> str:
+        """What identifies the named model's weights (part of every cache key)."""
+        return self.source(name).revision
+
+    def shape(self, name: str) -> ModelShape:
+        """Architecture, layers and neurons per layer (read once per process)."""
+        source = self.source(name)
+        with self._lock:
+            if name not in self._shapes:
+                self._shapes[name] = model_shape(read_config(source))
+            return self._shapes[name]

@@ -14,19 +14,17 @@ from typing import Any
 
 import torch
 from transformers import (
-    AutoConfig,
     AutoModel,
     AutoModelForCausalLM,
     AutoTokenizer,
     GPT2Config,
     GPT2LMHeadModel,
-    PretrainedConfig,
     PreTrainedModel,
     PreTrainedTokenizerBase,
 )
 
-from autointerp.interp.errors import InvalidRequest
-from autointerp.subjects.catalog import ModelSource
+from autointerp.interp.errors import OperationFailed
+from autointerp.subjects.catalog import TINY_GPT2_CONFIG, ModelCatalog, ModelSource
 
 log = logging.getLogger(__name__)
 
@@ -35,48 +33,36 @@ class ModelLoader:
     """Loads tokenizers and models by source, keeping each loaded once per process."""
 
     def __init__(
-        self,
-        sources: dict[str, ModelSource],
-        cache_dir: Path,
-        local_files_only: bool = True,
+        self, catalog: ModelCatalog, cache_dir: Path, local_files_only: bool = True
     ) -> None:
-        self.sources = sources
+        self.catalog = catalog
         self.cache_dir = cache_dir
         self.local_files_only = local_files_only
         self._tokenizers: dict[str, PreTrainedTokenizerBase] = {}
         self._models: dict[str, PreTrainedModel] = {}
-        self._configs: dict[str, PretrainedConfig] = {}
         self._lock = threading.RLock()  # re-entrant: tiny-gpt2 borrows another model's tokenizer
 
-    def source(self, name: str) -> ModelSource:
-        """The source of a named model, or a 404-class error listing the known names."""
-        try:
-            return self.sources[name]
-        except KeyError:
-            known = ", ".join(sorted(self.sources))
-            raise InvalidRequest(
-                f"unknown model {name!r}; known models: {known}", allowed=sorted(self.sources)
-            ) from None
+    def check_revision(self, name: str, pinned: str) -> None:
+        """Fail when this process would load other weights than the operation was submitted
+        for (a worker whose configuration differs from the submitting host's)."""
+        revision = self.catalog.revision(name)
+        if revision != pinned:
+            raise OperationFailed(
+                f"this worker has model {name!r} at revision {revision}; the operation was "
+                f"submitted for {pinned}: give every host the same model configuration"
+            )
 
     def tokenizer(self, name: str) -> PreTrainedTokenizerBase:
         """The tokenizer of a named model (loaded once)."""
-        source = self.source(name)
+        source = self.catalog.source(name)
         with self._lock:
             if name not in self._tokenizers:
                 self._tokenizers[name] = self._load_tokenizer(source)
             return self._tokenizers[name]
 
-    def config(self, name: str) -> PretrainedConfig:
-        """The named model's configuration, without loading its weights."""
-        source = self.source(name)
-        with self._lock:
-            if name not in self._configs:
-                self._configs[name] = self._load_config(source)
-            return self._configs[name]
-
     def model(self, name: str) -> PreTrainedModel:
         """The named model in eval mode (loaded once)."""
-        source = self.source(name)
+        source = self.catalog.source(name)
         with self._lock:
             if name not in self._models:
                 model = self._load_model(source)
@@ -91,15 +77,6 @@ class ModelLoader:
             return self.tokenizer(source.location)
         folder, extra = self._pretrained_args(source)
         return AutoTokenizer.from_pretrained(folder, **extra)
-
-    def _load_config(self, source: ModelSource) -> PretrainedConfig:
-        if source.kind == "random-gpt2":
-            return self.model(source.name).config
-        if source.kind == "gguf" and not self._converted_path(source).exists():
-            gguf = Path(source.location)
-            return AutoConfig.from_pretrained(gguf.parent, gguf_file=gguf.name)
-        folder, extra = self._pretrained_args(source)
-        return AutoConfig.from_pretrained(folder, **extra)
 
     def _load_model(self, source: ModelSource) -> PreTrainedModel:
         if source.kind == "random-gpt2":
@@ -145,15 +122,12 @@ class ModelLoader:
 
 
 def _tiny_random_gpt2(tokenizer: PreTrainedTokenizerBase) -> PreTrainedModel:
+    dimensions = {k: v for k, v in TINY_GPT2_CONFIG.items() if k != "model_type"}
     config = GPT2Config(
         vocab_size=len(tokenizer),
-        n_layer=2,
-        n_embd=64,
-        n_head=2,
-        n_inner=256,
-        n_positions=512,
         bos_token_id=tokenizer.cls_token_id,
         eos_token_id=tokenizer.sep_token_id,
+        **dimensions,
     )
     generator_state = torch.random.get_rng_state()
     torch.manual_seed(0)

@@ -18,38 +18,12 @@ import numpy as np
 import torch
 from transformers import PreTrainedTokenizerBase
 
-from autointerp.interp.records import excerpts_per_record
+from autointerp.interp.records import ScanSettings
 from autointerp.subjects.accumulate import LayerAccumulator
 from autointerp.subjects.neurons import MlpNeurons
 
 # How often (in batches) excerpts no selection holds any more are forgotten.
 _PRUNE_EVERY = 16
-
-
-@dataclass(frozen=True)
-class ScanSettings:
-    """What a scan records and how much text it reads."""
-
-    layers: list[int]
-    excerpt_tokens: int = 64
-    top_k: int = 20
-    random_k: int = 15
-    quantile_bins: int = 0
-    quantile_k: int = 5
-    max_tokens: int = 200_000
-    batch_size: int = 16
-    seed: int = 0
-
-    @property
-    def slots(self) -> int:
-        """Excerpts held per neuron: top, bottom, random and the quantile sample."""
-        return excerpts_per_record(self.top_k, self.random_k, self.quantile_bins, self.quantile_k)
-
-    def held_bytes(self, neurons_per_layer: int) -> int:
-        """Memory of the selections over every recorded neuron: per held excerpt its float16
-        activations, a float32 key and an int64 id."""
-        per_slot = 2 * self.excerpt_tokens + 4 + 8
-        return len(self.layers) * neurons_per_layer * self.slots * per_slot
 
 
 @dataclass
@@ -137,7 +111,7 @@ class Scanner:
                     settings.top_k,
                     settings.random_k,
                     generator,
-                    quantile_sample=settings.quantile_bins * settings.quantile_k,
+                    quantile_sample=settings.quantile_sample,
                 )
                 for layer in sorted(settings.layers)  # the order the forward pass draws in
             }

@@ -1,54 +1,76 @@
-"""What every operation handler provides, and the context it runs in."""
+"""What an operation's runner gets: the worker's resources, a way to report progress, and a
+way to submit child operations, all passed in explicitly."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from autointerp.interp.errors import OperationCancelled
-from autointerp.runtime import Runtime
-from autointerp.schemas.operations import OperationKind, OperationState
+from autointerp.llm.backends import LanguageModels
+from autointerp.resources import Resources
+from autointerp.schemas.operations import (
+    Operation,
+    OperationKind,
+    OperationState,
+    Resolved,
+)
+from autointerp.subjects.loading import ModelLoader
+
+Submit = Callable[[OperationKind, BaseModel], Awaitable[Operation]]
+"""Submits an operation as an HTTP client would (resolved, content-addressed, enqueued)."""
 
 
-class Queue(StrEnum):
-    """Work queues; model work and LLM work scale apart on separate workers."""
+@dataclass(frozen=True)
+class WorkerRuntime:
+    """A worker process's resources: the shared ones plus the model stack."""
 
-    model = "model"
-    llm = "llm"
+    resources: Resources
+    models: ModelLoader
+    llms: LanguageModels
 
 
-@dataclass
+def build_worker_runtime(resources: Resources) -> WorkerRuntime:
+    """Add the model loader and language models to a process's shared resources."""
+    settings = resources.settings
+    models = ModelLoader(resources.catalog, settings.data_dir / "models")
+    llms = LanguageModels(resources.profiles, models, resources.redis, settings.queue_prefix)
+    return WorkerRuntime(resources, models, llms)
+
+
+@dataclass(frozen=True)
 class OperationContext:
-    """Given to a running handler: shared resources and a way to report progress."""
+    """Given to a running operation."""
 
-    runtime: Runtime
+    runtime: WorkerRuntime
     operation_id: str
+    submit: Submit
+    """For operations made of others (a batch submits its children)."""
+
+    @property
+    def resources(self) -> Resources:
+        """The process's shared resources."""
+        return self.runtime.resources
 
     async def report_progress(self, fraction: float, message: str = "") -> None:
         """Record how far the operation has come (0..1); stop here if it was cancelled."""
-        operations = self.runtime.operations
+        operations = self.resources.operations
         operation = await operations.get(self.operation_id)
         if operation is not None and operation.state is OperationState.cancelled:
             raise OperationCancelled(f"operation {self.operation_id} was cancelled")
         await operations.report_progress(self.operation_id, fraction, message)
 
 
-RequestT = TypeVar("RequestT", bound=BaseModel)
+RequestT = TypeVar("RequestT", bound=Any)
 ResultT = TypeVar("ResultT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
-class OperationHandler(Generic[RequestT, ResultT]):
-    """One kind of operation: its request type, its queue, how to check and how to run it."""
+class Runner(Generic[RequestT, ResultT]):
+    """How one kind of operation runs on a worker, from its resolved request."""
 
     kind: OperationKind
-    queue: Queue
-    request_model: type[RequestT]
-    identity: Callable[[RequestT, Runtime], Awaitable[dict[str, Any]]]
-    """Checks the request against this server (raising InvalidRequest) and returns what else
-    determines the result, e.g. the model revision; it becomes part of the operation id."""
-    run: Callable[[RequestT, OperationContext], Awaitable[ResultT]]
+    run: Callable[[Resolved[RequestT], OperationContext], Awaitable[ResultT]]

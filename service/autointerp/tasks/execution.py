@@ -23,10 +23,10 @@ from autointerp.interp.errors import (
     OperationFailed,
     TransientFailure,
 )
-from autointerp.runtime import Runtime
 from autointerp.schemas.common import Problem
-from autointerp.tasks.base import OperationContext, OperationHandler
-from autointerp.tasks.registry import HANDLERS
+from autointerp.schemas.operations import REQUEST_MODELS, Resolved
+from autointerp.tasks.base import OperationContext, Runner, Submit, WorkerRuntime
+from autointerp.tasks.registry import RUNNERS
 
 # Failures that may pass if the operation runs again a little later.
 TRANSIENT = (TransientFailure, RedisConnectionError, RedisTimeoutError)
@@ -34,26 +34,15 @@ TRANSIENT = (TransientFailure, RedisConnectionError, RedisTimeoutError)
 log = logging.getLogger(__name__)
 
 
-def problem_from_error(error: AutointerpError) -> Problem:
-    """The RFC 9457 document for a typed error."""
-    return Problem(
-        type=f"https://autointerp.dev/problems/{error.type_slug}",
-        title=error.title,
-        status=error.status,
-        detail=error.detail,
-        **error.extensions,
-    )
-
-
 async def _run_with_retries(
-    handler: OperationHandler[Any, Any], request: BaseModel, context: OperationContext
+    runner: Runner[Any, Any], resolved: Resolved[Any], context: OperationContext
 ) -> BaseModel:
-    """Run the handler; on a transient failure wait (doubling) and run it again, up to
+    """Run the operation; on a transient failure wait (doubling) and run it again, up to
     `transient_retries` times. Calls that already succeeded come from the LLM-call cache."""
-    settings = context.runtime.settings
+    settings = context.resources.settings
     for attempt in range(settings.transient_retries + 1):
         try:
-            result: BaseModel = await handler.run(request, context)
+            result: BaseModel = await runner.run(resolved, context)
             return result
         except TRANSIENT as error:
             reason = error.detail if isinstance(error, AutointerpError) else f"Redis: {error}"
@@ -72,9 +61,9 @@ async def _run_with_retries(
     raise AssertionError("unreachable")
 
 
-async def _run(operation_id: str, runtime: Runtime) -> str | None:
+async def _run(operation_id: str, context: OperationContext) -> str | None:
     """The result JSON, or None when there is nothing (left) to run."""
-    store = runtime.operations
+    settings, store = context.resources.settings, context.resources.operations
     operation = await store.get(operation_id)
     if operation is None or operation.state.is_terminal:
         # Expired, or a redelivered message for work that already finished.
@@ -84,41 +73,40 @@ async def _run(operation_id: str, runtime: Runtime) -> str | None:
     if request_json is None:  # the hash expired between the two reads
         return None
     attempts = await store.count_attempt(operation_id)
-    if attempts > runtime.settings.max_attempts:
+    if attempts > settings.max_attempts:
         raise DeadLettered(
             f"the operation was started {attempts - 1} times and never finished (its worker "
             "stopped each time); resubmit the request to try again"
         )
-    handler = HANDLERS[operation.kind]
-    request = handler.request_model.model_validate_json(request_json)
+    resolved = Resolved[REQUEST_MODELS[operation.kind]].model_validate_json(request_json)  # type: ignore[index]
     await store.mark_running(operation_id)
     log.info("operation started", extra={"operation_id": operation_id, "kind": operation.kind})
-    timeout = runtime.settings.job_timeout_s
+    timeout = settings.job_timeout_s
     try:
         result = await asyncio.wait_for(
-            _run_with_retries(handler, request, OperationContext(runtime, operation_id)), timeout
+            _run_with_retries(RUNNERS[operation.kind], resolved, context), timeout
         )
     except TimeoutError:
         raise OperationFailed(f"the operation did not finish within {timeout} s") from None
     return str(result.model_dump_json())
 
 
-async def execute_operation(operation_id: str, runtime: Runtime) -> None:
+async def execute_operation(operation_id: str, runtime: WorkerRuntime, submit: Submit) -> None:
     """Run a queued operation to success or failure; a no-op for one already finished."""
-    store = runtime.operations
+    store = runtime.resources.operations
     try:
-        result_json = await _run(operation_id, runtime)
+        result_json = await _run(operation_id, OperationContext(runtime, operation_id, submit))
     except OperationCancelled:
         log.info("operation stopped: cancelled", extra={"operation_id": operation_id})
         return
     except AutointerpError as error:
         log.warning("operation failed: %s", error.detail, extra={"operation_id": operation_id})
-        await store.mark_failed(operation_id, problem_from_error(error))
+        await store.mark_failed(operation_id, Problem.of(error))
         return
     except Exception:
         log.exception("operation crashed", extra={"operation_id": operation_id})
         internal = AutointerpError("the operation failed on an internal error; see server logs")
-        await store.mark_failed(operation_id, problem_from_error(internal))
+        await store.mark_failed(operation_id, Problem.of(internal))
         return
     if result_json is not None:
         await store.mark_succeeded(operation_id, result_json)

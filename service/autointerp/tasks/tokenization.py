@@ -3,42 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-from autointerp.runtime import Runtime
-from autointerp.schemas.operations import OperationKind
+from autointerp.schemas.operations import OperationKind, Resolved
 from autointerp.schemas.tokenization import TokenizationRequest, TokenizationResult, TokenizedText
-from autointerp.tasks.base import OperationContext, OperationHandler, Queue
+from autointerp.subjects.tokens import tokenize
+from autointerp.tasks.base import OperationContext, Runner
 
 
-async def _identity(request: TokenizationRequest, runtime: Runtime) -> dict[str, Any]:
-    return {"model_revision": runtime.models.source(request.model).revision}
-
-
-async def _run(request: TokenizationRequest, context: OperationContext) -> TokenizationResult:
+async def _run(
+    resolved: Resolved[TokenizationRequest], context: OperationContext
+) -> TokenizationResult:
+    request, revision = resolved.request, str(resolved.pins.model_revision)
     models = context.runtime.models
+    models.check_revision(request.model, revision)
     # Loading a tokenizer reads files: keep it off the event loop.
     tokenizer = await asyncio.to_thread(models.tokenizer, request.model)
-    texts = []
-    for text in request.texts:
-        encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        offsets = [(int(start), int(end)) for start, end in encoded["offset_mapping"]]
-        texts.append(
-            TokenizedText(
-                token_ids=list(encoded["input_ids"]),
-                tokens=[text[start:end] for start, end in offsets],
-                offsets=offsets,
-            )
-        )
-    return TokenizationResult(
-        model=request.model, model_revision=models.source(request.model).revision, texts=texts
-    )
+    texts = [
+        TokenizedText(token_ids=t.token_ids, tokens=t.tokens, offsets=t.offsets)
+        for t in (tokenize(tokenizer, text) for text in request.texts)
+    ]
+    return TokenizationResult(model=request.model, model_revision=revision, texts=texts)
 
 
-TOKENIZATION = OperationHandler(
-    kind=OperationKind.tokenization,
-    queue=Queue.model,
-    request_model=TokenizationRequest,
-    identity=_identity,
-    run=_run,
-)
+TOKENIZATION = Runner(kind=OperationKind.tokenization, run=_run)

@@ -46,6 +46,7 @@ from .simulated_excerpt import SimulatedExcerpt
 from .simulation_request import SimulationRequest
 from .simulation_result import SimulationResult
 from .simulator_kind import SimulatorKind
+from .split import Split
 from .text_activations import TextActivations
 from .tokenization_request import TokenizationRequest
 from .tokenization_result import TokenizationResult
@@ -99,6 +100,7 @@ __all__ = (
     "SimulationRequest",
     "SimulationResult",
     "SimulatorKind",
+    "Split",
     "TextActivations",
     "TokenizationRequest",
     "TokenizationResult",

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.operation_state import OperationState
 from ..types import UNSET, Unset
 from typing import cast
 
@@ -27,14 +28,14 @@ class BatchChild:
         Attributes:
             index (int):
             operation_id (str):
-            state (str):
+            state (OperationState): Where an operation is in its life.
             correlation (float | None | Unset): Test-split score.
             explanation (None | str | Unset):
      """
 
     index: int
     operation_id: str
-    state: str
+    state: OperationState
     correlation: float | None | Unset = UNSET
     explanation: None | str | Unset = UNSET
 
@@ -47,7 +48,7 @@ class BatchChild:
 
         operation_id = self.operation_id
 
-        state = self.state
+        state = self.state.value
 
         correlation: float | None | Unset
         if isinstance(self.correlation, Unset):
@@ -85,7 +86,10 @@ class BatchChild:
 
         operation_id = d.pop("operation_id")
 
-        state = d.pop("state")
+        state = OperationState(d.pop("state"))
+
+
+
 
         def _parse_correlation(data: object) -> float | None | Unset:
             if data is None:

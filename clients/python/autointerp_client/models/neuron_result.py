@@ -9,6 +9,9 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.neuron_result_kind import NeuronResultKind
+from ..models.polarity import Polarity
+from ..models.simulator_kind import SimulatorKind
+from ..models.split import Split
 from typing import cast
 
 
@@ -29,22 +32,22 @@ class NeuronResult:
             explanation (str):
             kind (NeuronResultKind):
             operation_id (str):
-            polarity (str):
+            polarity (Polarity): Which side of a signed neuron is explained: max(a, 0) or max(-a, 0).
             random_only_correlation (float | None):
             scan_id (None | str):
-            simulator (str):
-            split (str):
+            simulator (SimulatorKind): How activations are predicted.
+            split (Split): Where an excerpt is used.
      """
 
     correlation: float | None
     explanation: str
     kind: NeuronResultKind
     operation_id: str
-    polarity: str
+    polarity: Polarity
     random_only_correlation: float | None
     scan_id: None | str
-    simulator: str
-    split: str
+    simulator: SimulatorKind
+    split: Split
 
 
 
@@ -60,7 +63,7 @@ class NeuronResult:
 
         operation_id = self.operation_id
 
-        polarity = self.polarity
+        polarity = self.polarity.value
 
         random_only_correlation: float | None
         random_only_correlation = self.random_only_correlation
@@ -68,9 +71,9 @@ class NeuronResult:
         scan_id: None | str
         scan_id = self.scan_id
 
-        simulator = self.simulator
+        simulator = self.simulator.value
 
-        split = self.split
+        split = self.split.value
 
 
         field_dict: dict[str, Any] = {}
@@ -111,7 +114,10 @@ class NeuronResult:
 
         operation_id = d.pop("operation_id")
 
-        polarity = d.pop("polarity")
+        polarity = Polarity(d.pop("polarity"))
+
+
+
 
         def _parse_random_only_correlation(data: object) -> float | None:
             if data is None:
@@ -129,9 +135,15 @@ class NeuronResult:
         scan_id = _parse_scan_id(d.pop("scan_id"))
 
 
-        simulator = d.pop("simulator")
+        simulator = SimulatorKind(d.pop("simulator"))
 
-        split = d.pop("split")
+
+
+
+        split = Split(d.pop("split"))
+
+
+
 
         neuron_result = cls(
             correlation=correlation,

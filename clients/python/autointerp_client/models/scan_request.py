@@ -37,7 +37,7 @@ class ScanRequest:
             layers (list[int] | None | Unset): Layers to record; all when omitted.
             max_tokens (int | Unset):  Default: 200000.
             quantile_bins (int | Unset): Also sample excerpts within this many quantile bins of excerpt max activation
-                (METHOD.md's optional quantile samples); 0 records none. Default: 0.
+                (docs/method.md); 0 records none. Default: 0.
             quantile_k (int | Unset): Excerpts per quantile bin. Default: 5.
             random_k (int | Unset):  Default: 15.
             seed (int | Unset):  Default: 0.

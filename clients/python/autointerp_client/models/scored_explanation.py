@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.split import Split
 from typing import cast
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ class ScoredExplanation:
                 others).
             explanation (str):
             random_only (ScoreOut): Scores on pooled tokens; null where undefined (constant vectors, silent neuron).
-            split (str):
+            split (Split): Where an excerpt is used.
             top_and_random (ScoreOut): Scores on pooled tokens; null where undefined (constant vectors, silent neuron).
             unaligned_tokens (int):
      """
@@ -43,7 +44,7 @@ class ScoredExplanation:
     calibration: CalibrationOut
     explanation: str
     random_only: ScoreOut
-    split: str
+    split: Split
     top_and_random: ScoreOut
     unaligned_tokens: int
 
@@ -62,7 +63,7 @@ class ScoredExplanation:
 
         random_only = self.random_only.to_dict()
 
-        split = self.split
+        split = self.split.value
 
         top_and_random = self.top_and_random.to_dict()
 
@@ -107,7 +108,10 @@ class ScoredExplanation:
 
 
 
-        split = d.pop("split")
+        split = Split(d.pop("split"))
+
+
+
 
         top_and_random = ScoreOut.from_dict(d.pop("top_and_random"))
 

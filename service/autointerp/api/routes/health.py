@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
-from autointerp.api.deps import RuntimeDep
+from autointerp.api.deps import ResourcesDep
 from autointerp.api.problems import PROBLEM_RESPONSES, problem_response
 from autointerp.schemas.common import Problem
 from autointerp.store.redis import is_reachable
@@ -34,10 +34,10 @@ async def livez() -> Health:
     response_model=Health,
     responses={503: PROBLEM_RESPONSES[503]},
 )
-async def readyz(runtime: RuntimeDep) -> Health | Response:
+async def readyz(resources: ResourcesDep) -> Health | Response:
     """Ready to serve: Redis answers and the models this instance serves are on disk."""
-    checks = {"redis": "ok" if await is_reachable(runtime.redis) else "unreachable"}
-    for name, source in runtime.models.sources.items():
+    checks = {"redis": "ok" if await is_reachable(resources.redis) else "unreachable"}
+    for name, source in resources.catalog.sources.items():
         checks[f"model:{name}"] = "ok" if source_is_present(source) else "missing"
     failing = [name for name, state in checks.items() if state != "ok"]
     if not failing:

@@ -6,20 +6,21 @@ import asyncio
 
 from fastapi import APIRouter, Path, Query, Response
 
-from autointerp.api.deps import RuntimeDep
+from autointerp.api.deps import ResourcesDep
 from autointerp.api.problems import PROBLEM_RESPONSES
-from autointerp.interp.errors import AutointerpError, NotFound
-from autointerp.neuron_records import read_neuron_record, resolve_neuron
-from autointerp.schemas.activations import ModelInfo, NeuronRecordPublic, NeuronResult
+from autointerp.application import neurons
+from autointerp.interp.errors import AutointerpError
+from autointerp.resources import Resources
+from autointerp.schemas.activations import ModelInfo, NeuronRecordPublic
 from autointerp.schemas.batches import RankedNeuron
+from autointerp.schemas.conversions import neuron_record_out
 from autointerp.subjects.catalog import source_is_present
-from autointerp.subjects.neurons import model_shape
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
 
 
-def _info(runtime: RuntimeDep, name: str) -> ModelInfo:
-    source = runtime.models.source(name)
+def _info(resources: Resources, name: str) -> ModelInfo:
+    source = resources.catalog.source(name)
     info = ModelInfo(
         name=name,
         description=source.description,
@@ -29,7 +30,7 @@ def _info(runtime: RuntimeDep, name: str) -> ModelInfo:
     if not info.available:
         return info
     try:
-        shape = model_shape(runtime.models.config(name))
+        shape = resources.catalog.shape(name)
     except AutointerpError:
         return info
     return info.model_copy(
@@ -45,20 +46,18 @@ def _info(runtime: RuntimeDep, name: str) -> ModelInfo:
 @router.get(
     "", operation_id="listModels", response_model=list[ModelInfo], responses=PROBLEM_RESPONSES
 )
-async def list_models(runtime: RuntimeDep) -> list[ModelInfo]:
+async def list_models(resources: ResourcesDep) -> list[ModelInfo]:
     """Every subject model this server can record, with layers and neurons per layer."""
-    names = sorted(runtime.models.sources)
-    return await asyncio.to_thread(lambda: [_info(runtime, name) for name in names])
+    names = sorted(resources.catalog.sources)
+    return await asyncio.to_thread(lambda: [_info(resources, name) for name in names])
 
 
 @router.get(
     "/{model}", operation_id="getModel", response_model=ModelInfo, responses=PROBLEM_RESPONSES
 )
-async def get_model(runtime: RuntimeDep, model: str = Path(max_length=200)) -> ModelInfo:
+async def get_model(resources: ResourcesDep, model: str = Path(max_length=200)) -> ModelInfo:
     """One subject model."""
-    if model not in runtime.models.sources:
-        raise NotFound(f"unknown model {model!r}; known models: {sorted(runtime.models.sources)}")
-    return await asyncio.to_thread(_info, runtime, model)
+    return await asyncio.to_thread(_info, resources, model)
 
 
 @router.get(
@@ -68,27 +67,13 @@ async def get_model(runtime: RuntimeDep, model: str = Path(max_length=200)) -> M
     responses=PROBLEM_RESPONSES,
 )
 async def rank_neurons(
-    runtime: RuntimeDep,
+    resources: ResourcesDep,
     model: str = Path(max_length=200),
     layer: int = Path(ge=0, le=100_000),
     limit: int = Query(default=100, ge=1, le=10_000),
 ) -> list[RankedNeuron]:
     """A layer's explained neurons sorted by their best cached score, best first."""
-    runtime.models.source(model)
-    ranked = []
-    for index, correlation in await runtime.records.ranking(model, layer, limit):
-        summaries = await runtime.records.results(model, layer, index)
-        results = [NeuronResult.model_validate_json(s) for s in summaries]
-        top = max(results, key=lambda r: -2.0 if r.correlation is None else r.correlation)
-        ranked.append(
-            RankedNeuron(
-                index=index,
-                correlation=correlation,
-                explanation=top.explanation,
-                operation_id=top.operation_id,
-            )
-        )
-    return ranked
+    return await neurons.rank_layer(resources, model, layer, limit)
 
 
 @router.get(
@@ -98,7 +83,7 @@ async def rank_neurons(
     responses=PROBLEM_RESPONSES,
 )
 async def get_neuron(
-    runtime: RuntimeDep,
+    resources: ResourcesDep,
     model: str = Path(max_length=200),
     layer: int = Path(ge=0, le=100_000),
     index: int = Path(ge=0, le=10_000_000),
@@ -107,7 +92,9 @@ async def get_neuron(
     ),
 ) -> NeuronRecordPublic:
     """The neuron's record from a scan: top, bottom and random excerpts and moments."""
-    return await read_neuron_record(runtime, model, layer, index, scan)
+    meta, record = await neurons.read_neuron_record(resources, model, layer, index, scan)
+    results = await neurons.neuron_results(resources, model, layer, index)
+    return neuron_record_out(model, layer, index, meta.scan_id, record, results)
 
 
 @router.delete(
@@ -118,16 +105,14 @@ async def get_neuron(
     responses=PROBLEM_RESPONSES,
 )
 async def delete_neuron_results(
-    runtime: RuntimeDep,
+    resources: ResourcesDep,
     model: str = Path(max_length=200),
     layer: int = Path(ge=0, le=100_000),
     index: int = Path(ge=0, le=10_000_000),
 ) -> Response:
     """Forget every cached explanation and score of the neuron, and the operations that made
     them (submitting one again recomputes it). Its records stay."""
-    await resolve_neuron(runtime, model, layer, index)
-    for operation_id in await runtime.records.delete_results(model, layer, index):
-        await runtime.operations.delete(operation_id)
+    await neurons.delete_neuron_results(resources, model, layer, index)
     return Response(status_code=204)
 
 
@@ -139,16 +124,11 @@ async def delete_neuron_results(
     responses=PROBLEM_RESPONSES,
 )
 async def delete_scan(
-    runtime: RuntimeDep,
+    resources: ResourcesDep,
     model: str = Path(max_length=200),
     scan_id: str = Path(pattern=r"^[0-9a-f]{64}$", description="The scan's id."),
 ) -> Response:
     """Delete a scan's neuron records and its operation (submitting the scan again re-runs
     it). Explanations and scores made from it stay until deleted."""
-    runtime.models.source(model)
-    meta = await runtime.records.meta(scan_id)
-    if meta is None or meta.model != model:
-        raise NotFound(f"no scan {scan_id} of model {model!r}")
-    await runtime.records.delete_scan(meta)
-    await runtime.operations.delete(scan_id)  # a scan's id is its operation's id
+    await neurons.delete_scan(resources, model, scan_id)
     return Response(status_code=204)

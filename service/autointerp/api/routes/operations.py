@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.sse import EventSourceResponse
 
-from autointerp.api.deps import RuntimeDep
+from autointerp.api.deps import ResourcesDep
 from autointerp.api.problems import PROBLEM_RESPONSES
 from autointerp.interp.errors import NotFound
 from autointerp.schemas.common import WireModel
@@ -31,8 +31,10 @@ def _not_found(operation_id: str) -> NotFound:
     return NotFound(f"no operation {operation_id}; it never existed or has expired")
 
 
-async def _existing_operation(runtime: RuntimeDep, operation_id: str = OperationId) -> Operation:
-    operation = await runtime.operations.get(operation_id)
+async def _existing_operation(
+    resources: ResourcesDep, operation_id: str = OperationId
+) -> Operation:
+    operation = await resources.operations.get(operation_id)
     if operation is None:
         raise _not_found(operation_id)
     return operation
@@ -45,7 +47,7 @@ ExistingOperation = Annotated[Operation, Depends(_existing_operation)]
     "", operation_id="listOperations", response_model=OperationPage, responses=PROBLEM_RESPONSES
 )
 async def list_operations(
-    runtime: RuntimeDep,
+    resources: ResourcesDep,
     kind: Annotated[OperationKind | None, Query()] = None,
     state: Annotated[OperationState | None, Query()] = None,
     limit: int = Query(default=50, ge=1, le=500),
@@ -56,7 +58,7 @@ async def list_operations(
     ),
 ) -> OperationPage:
     """Operations newest first, optionally of one kind and state."""
-    operations, last = await runtime.operations.list(
+    operations, last = await resources.operations.list(
         limit, float(cursor) if cursor else None, kind, state
     )
     return OperationPage(operations=operations, next_cursor=repr(last) if last else None)
@@ -89,12 +91,12 @@ async def get_operation(
     responses=PROBLEM_RESPONSES,
 )
 async def stream_operation_events(
-    runtime: RuntimeDep, operation: ExistingOperation
+    resources: ResourcesDep, operation: ExistingOperation
 ) -> AsyncIterable[Operation]:
     """Server-Sent Events: the operation now, then again each time its state or progress
     changes; the last event is the finished operation (succeeded, failed or cancelled) and
     the stream ends. Keep-alive comments flow while nothing changes."""
-    async for current in runtime.operations.watch(operation.id):
+    async for current in resources.operations.watch(operation.id):
         yield current
 
 
@@ -104,10 +106,10 @@ async def stream_operation_events(
     response_model=Operation,
     responses=PROBLEM_RESPONSES,
 )
-async def cancel_operation(runtime: RuntimeDep, operation_id: str = OperationId) -> Operation:
+async def cancel_operation(resources: ResourcesDep, operation_id: str = OperationId) -> Operation:
     """Cancel a queued or running operation (its task stops at its next step); a finished
     operation is returned unchanged."""
-    store = runtime.operations
+    store = resources.operations
     await store.cancel(operation_id)
     operation = await store.get(operation_id)
     if operation is None:

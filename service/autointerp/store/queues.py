@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
+from enum import StrEnum
 
 from redis.asyncio import Redis
-from taskiq import AckableMessage, AsyncTaskiqDecoratedTask
+from taskiq import AckableMessage
 from taskiq.api import run_receiver_task
+from taskiq.kicker import AsyncKicker
 from taskiq_redis import RedisStreamBroker
-
-from autointerp.runtime import Runtime
-from autointerp.tasks.base import Queue
-from autointerp.tasks.execution import execute_operation
 
 log = logging.getLogger(__name__)
 TASK_NAME = "autointerp.execute_operation"
+
+
+class Queue(StrEnum):
+    """Work queues; model work and LLM work scale apart on separate workers."""
+
+    model = "model"
+    llm = "llm"
 
 
 class ReclaimingStreamBroker(RedisStreamBroker):
@@ -69,12 +74,11 @@ CONCURRENCY = {Queue.model: 1, Queue.llm: 16}
 
 
 class Brokers:
-    """A stream broker per queue, each with the one task that executes operations."""
+    """A stream broker per queue. Submitting processes only enqueue operation ids; worker
+    processes also register the one task that executes them (`start_receivers`)."""
 
-    def __init__(self, redis_url: str, runtime: Runtime) -> None:
-        prefix = runtime.settings.queue_prefix
+    def __init__(self, redis_url: str, prefix: str, redelivery_idle_s: int) -> None:
         self.brokers: dict[Queue, ReclaimingStreamBroker] = {}
-        self.tasks: dict[Queue, AsyncTaskiqDecoratedTask[[str], None]] = {}
         for queue in Queue:
             broker = ReclaimingStreamBroker(
                 redis_url,
@@ -83,15 +87,10 @@ class Brokers:
                 # "0", not "$": a group created after messages were queued still sees them.
                 consumer_id="0",
                 maxlen=100_000,
-                idle_timeout=runtime.settings.redelivery_idle_s * 1000,
+                idle_timeout=redelivery_idle_s * 1000,
                 unacknowledged_lock_timeout=30,
                 xread_block=1000,  # how long a stop request may wait for the current read
             )
-
-            async def execute(operation_id: str) -> None:
-                await execute_operation(operation_id, runtime)
-
-            self.tasks[queue] = broker.register_task(execute, task_name=TASK_NAME)
             self.brokers[queue] = broker
 
     async def startup(self) -> None:
@@ -105,8 +104,8 @@ class Brokers:
             await broker.shutdown()
 
     async def enqueue(self, queue: Queue, operation_id: str) -> None:
-        """Put an operation on its queue."""
-        await self.tasks[queue].kiq(operation_id)
+        """Put an operation on its queue (by task name: no executor needed here)."""
+        await AsyncKicker(TASK_NAME, self.brokers[queue], labels={}).kiq(operation_id)
 
     async def stop_receivers(
         self, receivers: list[asyncio.Task[None]], grace_s: float = 30.0
@@ -126,8 +125,14 @@ class Brokers:
             if stuck:
                 log.warning("receivers did not stop", extra={"count": len(stuck)})
 
-    def start_receivers(self, queues: Iterable[Queue]) -> list[asyncio.Task[None]]:
-        """Consume the given queues in this process's event loop until cancelled."""
+    def start_receivers(
+        self, queues: Iterable[Queue], execute: Callable[[str], Awaitable[None]]
+    ) -> list[asyncio.Task[None]]:
+        """Consume the given queues in this process's event loop, running `execute` on each
+        operation id, until stopped."""
+        queues = list(queues)
+        for queue in queues:
+            self.brokers[queue].register_task(execute, task_name=TASK_NAME)
         return [
             asyncio.create_task(
                 run_receiver_task(

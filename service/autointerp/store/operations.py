@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 
 from autointerp.schemas.common import Problem
 from autointerp.schemas.operations import Operation, OperationKind, OperationState, Progress
+from autointerp.store.identity import namespace
 
 # Create the operation unless one exists; re-queue one that failed or was cancelled, because
 # failures are never cached as results. Returns 1 (created), 2 (re-queued) or 0 (exists).
@@ -72,18 +73,18 @@ _QUEUED_PROGRESS = Progress(fraction=0.0, message="queued").model_dump_json()
 
 
 class OperationStore:
-    """Reads and writes operation records under `{prefix}:v1:op:{id}`."""
+    """Reads and writes operation records under `{namespace}:op:{id}`."""
 
     def __init__(self, redis: Redis, prefix: str, finished_ttl_s: int) -> None:
         self.redis = redis
-        self.prefix = prefix
+        self.namespace = namespace(prefix)
         self.finished_ttl_s = finished_ttl_s
         self._submit = redis.register_script(_SUBMIT_SCRIPT)
         self._finish = redis.register_script(_FINISH_SCRIPT)
 
     def key(self, operation_id: str) -> str:
         """The Redis key of one operation."""
-        return f"{self.prefix}:v1:op:{operation_id}"
+        return f"{self.namespace}:op:{operation_id}"
 
     def events_channel(self, operation_id: str) -> str:
         """The pub/sub channel that announces each change of one operation."""
@@ -92,7 +93,7 @@ class OperationStore:
     @property
     def index_key(self) -> str:
         """Sorted set of all operation keys by creation time (for listing)."""
-        return f"{self.prefix}:v1:ops"
+        return f"{self.namespace}:ops"
 
     async def submit(
         self, operation_id: str, kind: OperationKind, request_json: str

@@ -1,0 +1,163 @@
+"""Every operation kind's submit side: its queue, its version, and how a request is resolved.
+
+Resolving turns a request into what will run: references pinned ("the latest scan" becomes a
+scan id, omitted layers or neurons become the full list, the simulator profile defaults to
+the explainer's), server-side facts fixed (the model revision, the corpus digest, each LLM
+profile's identity), and everything refusable refused with a 4xx problem now, not as a failed
+operation later. The runners in `tasks/` take the resolved request as stored.
+
+Bump a kind's `version` when its results would change for the same resolved request (a new
+scoring rule, say): its operation ids change, so old results are not served for new requests.
+Prompt changes need no bump here: they change `interp.prompts.PROMPT_VERSION`, which the
+LLM-call cache keys carry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from autointerp.application.neurons import check_neurons, find_scan, model_shape
+from autointerp.interp.errors import InvalidRequest
+from autointerp.interp.simulation import SimulatorKind, check_simulator
+from autointerp.resources import Resources
+from autointerp.schemas.activations import ActivationsRequest, ScanRequest
+from autointerp.schemas.batches import BatchRequest
+from autointerp.schemas.common import StrictModel
+from autointerp.schemas.conversions import scan_settings
+from autointerp.schemas.explanations import (
+    ExplanationRequest,
+    NeuronRef,
+    ScoreRequest,
+    SimulationRequest,
+)
+from autointerp.schemas.operations import REQUEST_MODELS, OperationKind, Pins, Resolved
+from autointerp.schemas.tokenization import TokenizationRequest
+from autointerp.store.queues import Queue
+
+RequestT = TypeVar("RequestT", bound=StrictModel)
+
+
+@dataclass(frozen=True)
+class KindSpec(Generic[RequestT]):
+    """How one kind of operation is submitted."""
+
+    queue: Queue
+    version: int
+    """Part of every operation id of this kind."""
+    resolve: Callable[[RequestT, Resources], Awaitable[Resolved[RequestT]]]
+
+
+def _check_simulator(resources: Resources, kind: SimulatorKind, profile: str) -> None:
+    capabilities = resources.profiles.capabilities(profile)
+    check_simulator(kind, capabilities.has_model, capabilities.prompt_logprobs)
+
+
+async def _pin_neuron(resources: Resources, neuron: NeuronRef | None) -> NeuronRef | None:
+    if neuron is None:
+        return None
+    meta = await find_scan(resources, neuron.model, neuron.layer, [neuron.index], neuron.scan)
+    return neuron.model_copy(update={"scan": meta.scan_id})
+
+
+async def _tokenization(
+    request: TokenizationRequest, resources: Resources
+) -> Resolved[TokenizationRequest]:
+    revision = resources.catalog.revision(request.model)
+    return Resolved(request=request, pins=Pins(model_revision=revision))
+
+
+async def _activations(
+    request: ActivationsRequest, resources: Resources
+) -> Resolved[ActivationsRequest]:
+    await check_neurons(resources, request.model, request.layer, request.neurons)
+    revision = resources.catalog.revision(request.model)
+    return Resolved(request=request, pins=Pins(model_revision=revision))
+
+
+async def _scan(request: ScanRequest, resources: Resources) -> Resolved[ScanRequest]:
+    shape = await model_shape(resources, request.model)
+    layers = sorted(set(request.layers)) if request.layers else list(range(shape.layers))
+    for layer in layers:
+        shape.check(layer)
+    held_mb = scan_settings(request, layers).held_bytes(shape.neurons_per_layer) / 2**20
+    limit_mb = resources.settings.scan_memory_mb
+    if held_mb > limit_mb:
+        raise InvalidRequest(
+            f"this scan would hold {held_mb:.0f} MB of excerpts (layers x neurons x "
+            f"(2 top_k + random_k + quantile_bins x quantile_k) x excerpt_tokens), more than "
+            f"this server's {limit_mb} MB: record fewer layers, smaller selections or "
+            "shorter excerpts"
+        )
+    corpus = await asyncio.to_thread(resources.corpora.identity, request.corpus)
+    return Resolved(
+        request=request.model_copy(update={"layers": layers}),
+        pins=Pins(model_revision=resources.catalog.revision(request.model), corpus=corpus),
+    )
+
+
+async def _explanation(
+    request: ExplanationRequest, resources: Resources
+) -> Resolved[ExplanationRequest]:
+    simulator_profile = request.simulator_profile or request.profile
+    profiles = resources.profiles
+    profiles.profile(request.profile)
+    _check_simulator(resources, request.simulator, simulator_profile)
+    pinned = request.model_copy(
+        update={
+            "neuron": await _pin_neuron(resources, request.neuron),
+            "simulator_profile": simulator_profile,
+        }
+    )
+    pins = Pins(
+        explainer=profiles.identity(request.profile),
+        simulator=profiles.identity(simulator_profile),
+    )
+    return Resolved(request=pinned, pins=pins)
+
+
+async def _score(request: ScoreRequest, resources: Resources) -> Resolved[ScoreRequest]:
+    _check_simulator(resources, request.simulator, request.profile)
+    pinned = request.model_copy(update={"neuron": await _pin_neuron(resources, request.neuron)})
+    return Resolved(
+        request=pinned, pins=Pins(simulator=resources.profiles.identity(request.profile))
+    )
+
+
+async def _simulation(
+    request: SimulationRequest, resources: Resources
+) -> Resolved[SimulationRequest]:
+    _check_simulator(resources, request.simulator, request.profile)
+    if request.texts is not None and request.model is None:
+        raise InvalidRequest("'texts' need 'model', whose tokenizer splits them into tokens")
+    revision = resources.catalog.revision(request.model) if request.model is not None else None
+    pins = Pins(model_revision=revision, simulator=resources.profiles.identity(request.profile))
+    return Resolved(request=request, pins=pins)
+
+
+async def _batch(request: BatchRequest, resources: Resources) -> Resolved[BatchRequest]:
+    shape = await model_shape(resources, request.model)
+    neurons = request.neurons if request.neurons is not None else range(shape.neurons_per_layer)
+    indices = sorted(set(neurons))
+    _check_simulator(resources, request.simulator, request.profile)
+    meta = await find_scan(resources, request.model, request.layer, indices, request.scan)
+    pinned = request.model_copy(update={"neurons": indices, "scan": meta.scan_id})
+    pins = Pins(
+        model_revision=meta.model_revision, explainer=resources.profiles.identity(request.profile)
+    )
+    return Resolved(request=pinned, pins=pins)
+
+
+KINDS: dict[OperationKind, KindSpec[Any]] = {
+    OperationKind.tokenization: KindSpec(Queue.model, 1, _tokenization),
+    OperationKind.activations: KindSpec(Queue.model, 1, _activations),
+    OperationKind.scan: KindSpec(Queue.model, 1, _scan),
+    # 2: calibration cross-fitted on the scored split by default; k = 1 skips valid.
+    OperationKind.explanation: KindSpec(Queue.llm, 2, _explanation),
+    OperationKind.simulation: KindSpec(Queue.llm, 1, _simulation),
+    OperationKind.score: KindSpec(Queue.llm, 2, _score),
+    OperationKind.batch: KindSpec(Queue.llm, 1, _batch),
+}
+assert KINDS.keys() == REQUEST_MODELS.keys(), "every kind needs a submit side"

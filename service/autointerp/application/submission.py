@@ -1,0 +1,65 @@
+"""Submitting a request: resolve it, hash the resolved form, create once, enqueue once."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from autointerp.application.kinds import KINDS
+from autointerp.interp.errors import Conflict, DependencyUnavailable
+from autointerp.resources import Resources
+from autointerp.schemas.operations import Operation, OperationKind
+from autointerp.store.identity import canonical_json, content_hash
+from autointerp.store.operations import SubmitOutcome
+from autointerp.store.queues import Brokers
+
+IDEMPOTENCY_TTL_S = 24 * 3600
+
+
+async def _claim_idempotency_key(resources: Resources, key: str, operation_id: str) -> None:
+    """Bind a client's Idempotency-Key to this request; reusing it for another is an error."""
+    redis_key = f"{resources.operations.namespace}:idem:{content_hash(key)}"
+    if await resources.redis.set(redis_key, operation_id, nx=True, ex=IDEMPOTENCY_TTL_S):
+        return
+    bound = await resources.redis.get(redis_key)
+    if bound is not None and bound.decode() != operation_id:
+        raise Conflict(
+            "this Idempotency-Key was already used with a different request body; "
+            "use a new key for a new request"
+        )
+
+
+async def submit_operation(
+    kind: OperationKind,
+    request: BaseModel,
+    resources: Resources,
+    brokers: Brokers,
+    idempotency_key: str | None = None,
+) -> tuple[Operation, SubmitOutcome]:
+    """Create the operation for `request` (or find its twin) and enqueue it if it is new."""
+    spec = KINDS[kind]
+    resolved = (await spec.resolve(request, resources)).model_dump(mode="json")
+    operation_id = content_hash({"kind": kind.value, "version": spec.version, **resolved})
+    if idempotency_key is not None:
+        await _claim_idempotency_key(resources, idempotency_key, operation_id)
+    outcome = await resources.operations.submit(operation_id, kind, canonical_json(resolved))
+    if outcome is not SubmitOutcome.existing:
+        await brokers.enqueue(spec.queue, operation_id)
+    operation = await resources.operations.get(operation_id)
+    if operation is None:  # only if someone deleted it between our two calls
+        raise DependencyUnavailable(
+            f"operation {operation_id} vanished from Redis while submitting"
+        )
+    return operation, outcome
+
+
+class Submitter:
+    """Submits on behalf of a running operation (a batch's children), as a client would."""
+
+    def __init__(self, resources: Resources, brokers: Brokers) -> None:
+        self.resources = resources
+        self.brokers = brokers
+
+    async def __call__(self, kind: OperationKind, request: BaseModel) -> Operation:
+        """Submit; the operation as it now is."""
+        operation, _ = await submit_operation(kind, request, self.resources, self.brokers)
+        return operation

@@ -1,1 +1,0 @@
-"""The operation framework: content-addressed submit, state in Redis, execution by workers."""

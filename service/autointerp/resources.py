@@ -1,0 +1,43 @@
+"""What every process of the service shares: configuration and the adapters that need no
+model stack (Redis stores, the model catalog, corpora, LLM profiles). Built at startup, never
+at import; workers add the model loader and language models on top (`tasks.base`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from autointerp.config import Settings
+from autointerp.llm.profiles import LLMProfiles
+from autointerp.store.operations import OperationStore
+from autointerp.store.records import RecordStore
+from autointerp.subjects.catalog import ModelCatalog, builtin_sources
+from autointerp.subjects.corpora import Corpora
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Shared resources of one API or worker process."""
+
+    settings: Settings
+    redis: Redis
+    operations: OperationStore
+    records: RecordStore
+    catalog: ModelCatalog
+    corpora: Corpora
+    profiles: LLMProfiles
+
+
+def build_resources(settings: Settings, redis: Redis) -> Resources:
+    """Wire the shared adapters for one process."""
+    catalog = ModelCatalog(builtin_sources())
+    return Resources(
+        settings=settings,
+        redis=redis,
+        operations=OperationStore(redis, settings.queue_prefix, settings.operation_ttl_s),
+        records=RecordStore(redis, settings.queue_prefix),
+        catalog=catalog,
+        corpora=Corpora(settings.corpora_dir or settings.data_dir / "corpora"),
+        profiles=LLMProfiles(settings.llm_profiles, catalog),
+    )

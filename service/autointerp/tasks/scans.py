@@ -1,0 +1,100 @@
+"""The corpus scan: one pass that builds every selected neuron's record, then stores them."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import numpy as np
+import torch
+from transformers import PreTrainedTokenizerBase
+
+from autointerp.interp.errors import OperationCancelled
+from autointerp.interp.records import ActivationStats, ScanMeta
+from autointerp.schemas.activations import ScanRequest, ScanResult
+from autointerp.schemas.conversions import scan_result, scan_settings
+from autointerp.schemas.operations import OperationKind, Resolved
+from autointerp.store.records import encode_neuron
+from autointerp.subjects.accumulate import LayerAccumulator
+from autointerp.subjects.neurons import MlpNeurons
+from autointerp.subjects.scan import ScanOutput, scan_corpus
+from autointerp.tasks.base import OperationContext, Runner
+
+
+def _layer_blobs(acc: LayerAccumulator) -> dict[int, bytes]:
+    selections = [s.ranked() for s in acc.selections()]
+    ids = torch.cat([s.excerpt_ids for s in selections]).numpy()
+    acts_np = torch.cat([s.activations for s in selections]).numpy()
+    sums = acc.power_sums.numpy()
+    blobs = {}
+    for neuron in range(ids.shape[1]):
+        stats = ActivationStats.from_power_sums(
+            acc.count,
+            *(float(s) for s in sums[:, neuron]),
+            maximum=float(acc.maximum[neuron]),
+            minimum=float(acc.minimum[neuron]),
+        )
+        blobs[neuron] = encode_neuron(ids[:, neuron], acts_np[:, neuron], stats)
+    return blobs
+
+
+def _vocabulary(output: ScanOutput, tokenizer: PreTrainedTokenizerBase) -> dict[int, str]:
+    """The text of each token id in the held excerpts, decoded one token at a time (as the
+    explainer is shown them)."""
+    held = output.excerpt_token_ids.values()
+    ids = np.unique(np.concatenate(list(held))) if held else np.array([], dtype=np.int32)
+    return {int(t): tokenizer.decode([int(t)]) for t in ids}
+
+
+async def _run(resolved: Resolved[ScanRequest], context: OperationContext) -> ScanResult:
+    request, revision = resolved.request, str(resolved.pins.model_revision)
+    assert request.layers is not None, "submit resolves the layers"
+    settings = scan_settings(request, request.layers)
+    models = context.runtime.models
+    models.check_revision(request.model, revision)
+    loop = asyncio.get_running_loop()
+    # Set when this task is cancelled or times out: the scan thread stops at its next batch
+    # instead of running on unobserved.
+    abandoned = threading.Event()
+
+    def progress(output: ScanOutput) -> None:
+        if abandoned.is_set():
+            raise OperationCancelled("the scan was abandoned (timeout or shutdown)")
+        fraction = 0.95 * output.tokens / request.max_tokens
+        message = f"{output.tokens} tokens in {output.excerpts} excerpts"
+        # Wait for it: a cancellation raised there stops the scan before the next batch.
+        asyncio.run_coroutine_threadsafe(context.report_progress(fraction, message), loop).result()
+
+    def scan() -> tuple[ScanOutput, MlpNeurons, dict[int, str]]:
+        neurons = MlpNeurons.of(models.model(request.model))
+        tokenizer = models.tokenizer(request.model)
+        texts = context.resources.corpora.texts(request.corpus)
+        output = scan_corpus(neurons, tokenizer, texts, settings, progress)
+        return output, neurons, _vocabulary(output, tokenizer)
+
+    try:
+        output, neurons, vocabulary = await asyncio.to_thread(scan)
+    except asyncio.CancelledError:
+        abandoned.set()
+        raise
+    await context.report_progress(0.95, "storing records")
+    scan_id = context.operation_id  # content-addressed already: request, model, corpus
+    store = context.resources.records
+    for layer, acc in output.layers.items():
+        await store.write_layer(scan_id, layer, await asyncio.to_thread(_layer_blobs, acc))
+    await store.write_excerpts(scan_id, output.excerpt_token_ids)
+    await store.write_vocabulary(scan_id, vocabulary)
+    meta = ScanMeta(
+        scan_id=scan_id,
+        model=request.model,
+        model_revision=revision,
+        settings=settings,
+        neurons_per_layer=neurons.shape.neurons_per_layer,
+        excerpts=output.excerpts,
+        tokens=output.tokens,
+    )
+    await store.finish(meta)
+    return scan_result(meta)
+
+
+SCAN = Runner(kind=OperationKind.scan, run=_run)
