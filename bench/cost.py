@@ -72,10 +72,10 @@ def main() -> None:
         all_at_once_prompt,
         shown_token,
     )
-    from autointerp.subjects.catalog import builtin_sources
+    from autointerp.subjects.catalog import ModelCatalog, builtin_sources
     from autointerp.subjects.loading import ModelLoader
 
-    loader = ModelLoader(builtin_sources(), REPO / ".autointerp" / "models")
+    loader = ModelLoader(ModelCatalog(builtin_sources()), REPO / ".autointerp" / "models")
     tokenizer = loader.tokenizer("smollm2-135m")
 
     def count(text: str) -> int:

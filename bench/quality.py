@@ -131,8 +131,9 @@ def _report(title: str, table: dict[str, list[tuple[float | None, float | None]]
 def _real_neurons(model, windows, count, seed):  # noqa: ANN001, ANN202
     import torch
 
+    from autointerp.interp.records import ScanSettings
     from autointerp.subjects.neurons import MlpNeurons
-    from autointerp.subjects.scan import Scanner, ScanSettings, batch_tensors
+    from autointerp.subjects.scan import Scanner, batch_tensors
 
     neurons = MlpNeurons.of(model)
     rng = random.Random(seed)
@@ -168,12 +169,12 @@ def main() -> None:
     args = parser.parse_args()
 
     from autointerp.schemas.activations import BuiltinCorpus
-    from autointerp.subjects.catalog import builtin_sources
+    from autointerp.subjects.catalog import ModelCatalog, builtin_sources
     from autointerp.subjects.corpora import Corpora
     from autointerp.subjects.loading import ModelLoader
     from autointerp.subjects.scan import pack_excerpts
 
-    loader = ModelLoader(builtin_sources(), REPO / ".autointerp" / "models")
+    loader = ModelLoader(ModelCatalog(builtin_sources()), REPO / ".autointerp" / "models")
     model, tokenizer = loader.model("smollm2-135m"), loader.tokenizer("smollm2-135m")
     texts = Corpora(REPO / ".autointerp" / "corpora").texts(BuiltinCorpus())
     windows = list(pack_excerpts(texts, tokenizer, 64, 64 * args.excerpts))

@@ -34,10 +34,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _load(data_dir: Path):  # noqa: ANN202
-    from autointerp.subjects.catalog import builtin_sources
+    from autointerp.subjects.catalog import ModelCatalog, builtin_sources
     from autointerp.subjects.loading import ModelLoader
 
-    loader = ModelLoader(builtin_sources(), data_dir / "models")
+    loader = ModelLoader(ModelCatalog(builtin_sources()), data_dir / "models")
     return loader, loader.model("smollm2-135m"), loader.tokenizer("smollm2-135m")
 
 
@@ -64,7 +64,7 @@ def _variants(model, tokenizer, loader) -> dict[str, Variant]:  # noqa: ANN001
     from autointerp.subjects.neurons import MlpNeurons
 
     neurons = MlpNeurons.of(model)
-    folder = str(loader._converted_path(loader.source("smollm2-135m")))
+    folder = str(loader._converted_path(loader.catalog.source("smollm2-135m")))
     bridge = TransformerBridge.boot_transformers(folder, hf_model=model, tokenizer=tokenizer)
 
     def full(ids, mask) -> None:  # noqa: ANN001
@@ -98,7 +98,8 @@ def _each_batch(run: Callable[..., object]) -> Variant:
 
 
 def _scan(neurons, layers: list[int], quantile_bins: int = 0) -> Variant:  # noqa: ANN001
-    from autointerp.subjects.scan import Scanner, ScanSettings
+    from autointerp.interp.records import ScanSettings
+    from autointerp.subjects.scan import Scanner
 
     def start() -> tuple[Step, Callable[[], None]]:
         scanner = Scanner(neurons, ScanSettings(layers=layers, quantile_bins=quantile_bins))
@@ -132,8 +133,9 @@ def _body_two_at_once(model) -> tuple[Step, Callable[[], None]]:  # noqa: ANN001
 def _compile_scan_kernels(model, batch) -> None:  # noqa: ANN001
     """Scan one batch, so that a first compile of the numba kernels (a few seconds, once per
     source version: numba caches them on disk) is not timed."""
+    from autointerp.interp.records import ScanSettings
     from autointerp.subjects.neurons import MlpNeurons
-    from autointerp.subjects.scan import Scanner, ScanSettings
+    from autointerp.subjects.scan import Scanner
 
     Scanner(MlpNeurons.of(model), ScanSettings(layers=[0])).add_batch(*batch)
 
@@ -207,10 +209,11 @@ def _throughput(args: argparse.Namespace) -> None:
 
 
 def _memory_child(args: argparse.Namespace) -> None:
+    from autointerp.interp.records import ScanSettings
     from autointerp.schemas.activations import BuiltinCorpus
     from autointerp.subjects.corpora import Corpora
     from autointerp.subjects.neurons import MlpNeurons
-    from autointerp.subjects.scan import ScanSettings, scan_corpus
+    from autointerp.subjects.scan import scan_corpus
 
     _, model, tokenizer = _load(args.data_dir)
     neurons = MlpNeurons.of(model)

@@ -17,11 +17,13 @@ _KEEP_ALIVE_S = 75
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
-    from autointerp.api.app import create_app
+    from autointerp.api.app import WorkerStarter, create_app
 
-    start_worker = None
+    start_worker: WorkerStarter | None = None
     if settings.in_process_worker:
-        from autointerp.worker import start_worker
+        from autointerp.worker import start_worker as start_in_process
+
+        start_worker = start_in_process
 
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port

@@ -6,9 +6,9 @@ import json
 import httpx
 import redis.asyncio
 
-from autointerp.store.operations import OperationStore
 from autointerp.schemas.common import Problem
 from autointerp.schemas.operations import OperationKind
+from autointerp.store.operations import OperationStore
 
 SCAN = {"model": "tiny-gpt2", "corpus": {"type": "builtin"}, "max_tokens": 6000, "batch_size": 4}
 

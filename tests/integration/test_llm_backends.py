@@ -257,7 +257,9 @@ async def test_an_endpoint_that_stays_down_fails_after_bounded_retries(settings)
     )
     async with running_app(quick) as client:
         failed = await _finished(
-            client, "/v1/explanations", {"records": RECORDS, "profile": "down", "samples": 1}
+            client,
+            "/v1/explanations",
+            {"records": RECORDS, "profile": "down", "samples": 1, "simulator": "json"},
         )
     assert failed["state"] == "failed" and failed["result"] is None
     assert failed["error"]["type"].endswith("/dependency-failed")

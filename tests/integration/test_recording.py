@@ -8,15 +8,14 @@ import pytest
 import torch
 
 from autointerp.interp.errors import OperationCancelled
-from autointerp.interp.records import bin_by_quantile
+from autointerp.interp.records import ScanSettings, bin_by_quantile
 from autointerp.schemas.activations import BuiltinCorpus
-from autointerp.subjects.catalog import builtin_sources
+from autointerp.subjects.catalog import ModelCatalog, builtin_sources
 from autointerp.subjects.corpora import Corpora
 from autointerp.subjects.loading import ModelLoader
 from autointerp.subjects.neurons import MlpNeurons
 from autointerp.subjects.scan import (
     Scanner,
-    ScanSettings,
     batch_tensors,
     pack_excerpts,
     scan_corpus,
@@ -29,7 +28,7 @@ TEXT = "The jury said the election was conducted fairly, and 42 voters agreed."
 
 @pytest.fixture(scope="module")
 def loader(data_dir):
-    return ModelLoader(builtin_sources(), data_dir / "models")
+    return ModelLoader(ModelCatalog(builtin_sources()), data_dir / "models")
 
 
 def _plain_hook_activations(model, tokenizer, module_of_layer, text):

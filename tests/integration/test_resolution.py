@@ -112,9 +112,7 @@ async def test_an_unknown_model_is_a_404_naming_the_known_ones_everywhere(settin
                 "/v1/activations",
                 json={"model": "gpt-17", "texts": ["a"], "layer": 0, "neurons": [0]},
             ),
-            await client.post(
-                "/v1/scans", json={"model": "gpt-17", "corpus": {"type": "builtin"}}
-            ),
+            await client.post("/v1/scans", json={"model": "gpt-17", "corpus": {"type": "builtin"}}),
             await client.get("/v1/models/gpt-17"),
             await client.get("/v1/models/gpt-17/layers/0/neurons/0"),
             await client.get("/v1/models/gpt-17/layers/0/neurons"),

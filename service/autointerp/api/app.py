@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
@@ -31,7 +31,7 @@ WorkerStarter = Callable[[Resources, Brokers], Awaitable[Callable[[], Awaitable[
 
 def _lifespan(
     start_worker: WorkerStarter | None,
-) -> Callable[[FastAPI], AsyncIterator[None]]:
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         """Start Redis (embedded if none is configured), the brokers and any workers."""
@@ -59,7 +59,7 @@ def _lifespan(
             if embedded is not None:
                 await asyncio.to_thread(embedded.stop)
 
-    return lifespan  # type: ignore[return-value]
+    return lifespan
 
 
 def create_app(settings: Settings, start_worker: WorkerStarter | None = None) -> FastAPI:

@@ -11,6 +11,7 @@ from autointerp.schemas.operations import Operation, OperationKind
 from autointerp.store.identity import canonical_json, content_hash
 from autointerp.store.operations import SubmitOutcome
 from autointerp.store.queues import Brokers
+from autointerp.store.redis import as_text
 
 IDEMPOTENCY_TTL_S = 24 * 3600
 
@@ -21,7 +22,7 @@ async def _claim_idempotency_key(resources: Resources, key: str, operation_id: s
     if await resources.redis.set(redis_key, operation_id, nx=True, ex=IDEMPOTENCY_TTL_S):
         return
     bound = await resources.redis.get(redis_key)
-    if bound is not None and bound.decode() != operation_id:
+    if bound is not None and as_text(bound) != operation_id:
         raise Conflict(
             "this Idempotency-Key was already used with a different request body; "
             "use a new key for a new request"

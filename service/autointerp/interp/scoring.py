@@ -29,7 +29,7 @@ class ScoreParts:
     tokens: int
 
 
-def pool(sequences: Sequence[Sequence[float]]) -> np.ndarray:
+def pool(sequences: Sequence[Sequence[float] | np.ndarray]) -> np.ndarray:
     """Concatenate per-excerpt values into one vector."""
     return np.concatenate([np.asarray(s, dtype=np.float64) for s in sequences] or [np.zeros(0)])
 
@@ -90,8 +90,8 @@ class CalibrationMethod(StrEnum):
     cross_fit = "cross_fit"
     """On the scored excerpts themselves, each excerpt calibrated by a fit on the others
     (leave one excerpt out): out of sample, and no extra simulation."""
-    split = "split"
-    """On the calibration split (METHOD.md), which is then simulated too."""
+    split = "split"  # type: ignore[assignment]  # a member named like str.split
+    """On the calibration split (docs/method.md), which is then simulated too."""
 
 
 def cross_fitted(

@@ -208,13 +208,15 @@ def align_generated(
     The model may drop, merge or mis-copy lines: each real token is matched to the next line
     (within a short look-ahead) whose token text matches; unmatched tokens count as failures.
     """
-    lines, offset = [], 0
+    lines: list[tuple[str, str, int]] = []
+    offset = 0
     for raw in text.split("\n"):
         if "\t" in raw:
-            shown, value = raw.rsplit("\t", 1)
-            lines.append((shown.strip(), value.strip(), offset + len(shown) + 1))
+            shown, written = raw.rsplit("\t", 1)
+            lines.append((shown.strip(), written.strip(), offset + len(shown) + 1))
         offset += len(raw) + 1
-    values, failures, cursor = [], 0, 0
+    values: list[float] = []
+    failures, cursor = 0, 0
     for token in tokens:
         wanted = shown_token(token).strip()
         match = next(
@@ -227,7 +229,7 @@ def align_generated(
         cursor = match + 1
         _, literal, value_offset = lines[match]
         top = _logprobs_at(logprobs, value_offset) if logprobs else None
-        value = expected_value(top) if top else None
+        value: float | None = expected_value(top) if top else None
         if value is None:
             value = float(_VALUES[literal]) if literal in _VALUES else None
         failures += value is None

@@ -8,7 +8,6 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
 import openai
 from openai import AsyncOpenAI
 
@@ -56,7 +55,9 @@ def _usage(usage: Any) -> Usage:
 class OpenAICompatibleModel:
     """A LanguageModel over HTTP, with one concurrency limit per profile."""
 
-    def __init__(self, profile: LLMProfile, http_client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, profile: LLMProfile, http_client: Any = None) -> None:
+        """`http_client`: an httpx-compatible client of the openai package's choosing (tests
+        pass one with a mock transport)."""
         self.profile = profile
         self.client = AsyncOpenAI(
             base_url=profile.base_url,

@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from autointerp.schemas.common import Problem
 from autointerp.schemas.operations import Operation, OperationKind, OperationState, Progress
 from autointerp.store.identity import namespace
+from autointerp.store.redis import as_text
 
 # Create the operation unless one exists; re-queue one that failed or was cancelled, because
 # failures are never cached as results. Returns 1 (created), 2 (re-queued) or 0 (exists).
@@ -111,7 +112,7 @@ class OperationStore:
         fields = await self.redis.hgetall(self.key(operation_id))
         if not fields:
             return None
-        raw = {k.decode(): v.decode() for k, v in fields.items()}
+        raw = {as_text(k): as_text(v) for k, v in fields.items()}
         return Operation(
             id=operation_id,
             kind=OperationKind(raw["kind"]),
@@ -147,7 +148,7 @@ class OperationStore:
     async def request_json(self, operation_id: str) -> str | None:
         """The canonical request the operation was submitted with."""
         value = await self.redis.hget(self.key(operation_id), "request")
-        return value.decode() if value is not None else None
+        return as_text(value) if value is not None else None
 
     async def count_attempt(self, operation_id: str) -> int:
         """Count one more start of the operation; returns the count so far."""
@@ -210,9 +211,10 @@ class OperationStore:
             )
             if not page:
                 return found, None
-            for key, score in page:
+            for row in page:
+                key, score = as_text(row[0]), float(row[1])
                 upper = f"({score}"
-                operation = await self.get(key.decode().rsplit(":", 1)[1])
+                operation = await self.get(key.rsplit(":", 1)[1])
                 if operation is None:  # expired: forget it
                     await self.redis.zrem(self.index_key, key)
                     continue
@@ -225,7 +227,9 @@ class OperationStore:
         return found, None
 
     async def _update(self, operation_id: str, **fields: str) -> None:
+        mapping: dict[str | bytes, str] = {"updated_at": _now().isoformat()}
+        mapping.update(fields)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(self.key(operation_id), mapping={**fields, "updated_at": _now().isoformat()})
+            pipe.hset(self.key(operation_id), mapping=mapping)  # type: ignore[arg-type]
             pipe.publish(self.events_channel(operation_id), "updated")
             await pipe.execute()

@@ -14,6 +14,8 @@ from taskiq.api import run_receiver_task
 from taskiq.kicker import AsyncKicker
 from taskiq_redis import RedisStreamBroker
 
+from autointerp.store.redis import as_text
+
 log = logging.getLogger(__name__)
 TASK_NAME = "autointerp.execute_operation"
 
@@ -58,7 +60,7 @@ class ReclaimingStreamBroker(RedisStreamBroker):
                     count=self.count,
                 )
                 messages = [(self.queue_name, claimed)] + [
-                    (stream.decode(), entries) for stream, entries in fetched or []
+                    (as_text(reply[0]), reply[1]) for reply in fetched or []
                 ]
                 for stream, entries in messages:
                     for message_id, fields in entries:
@@ -105,7 +107,8 @@ class Brokers:
 
     async def enqueue(self, queue: Queue, operation_id: str) -> None:
         """Put an operation on its queue (by task name: no executor needed here)."""
-        await AsyncKicker(TASK_NAME, self.brokers[queue], labels={}).kiq(operation_id)
+        kicker: AsyncKicker[[str], None] = AsyncKicker(TASK_NAME, self.brokers[queue], labels={})
+        await kicker.kiq(operation_id)
 
     async def stop_receivers(
         self, receivers: list[asyncio.Task[None]], grace_s: float = 30.0

@@ -29,6 +29,7 @@ from autointerp.interp.records import (
     ScanSettings,
 )
 from autointerp.store.identity import namespace
+from autointerp.store.redis import as_bytes, as_text
 
 _STATS_FIELDS = 7  # count, mean, variance, skewness, kurtosis, max, min
 
@@ -145,7 +146,7 @@ class RecordStore:
     async def latest_scan(self, model: str) -> str | None:
         """The id of the model's most recent finished scan."""
         raw = await self.redis.get(self._latest_key(model))
-        return raw.decode() if raw is not None else None
+        return as_text(raw) if raw is not None else None
 
     async def delete_scan(self, meta: ScanMeta) -> None:
         """Delete a scan's records; the model then has no latest scan if it was this one."""
@@ -157,7 +158,7 @@ class RecordStore:
     async def neuron(self, meta: ScanMeta, layer: int, index: int) -> StoredNeuron | None:
         """One neuron's stored blob, decoded."""
         blob = await self.redis.hget(self._key(meta.scan_id, f"layer:{layer}"), str(index))
-        return decode_neuron(blob, meta) if blob is not None else None
+        return decode_neuron(as_bytes(blob), meta) if blob is not None else None
 
     async def neuron_record(self, meta: ScanMeta, layer: int, index: int) -> NeuronRecord | None:
         """One neuron's record with its excerpts as token texts and activations."""
@@ -204,7 +205,7 @@ class RecordStore:
         if not ordered:
             return {}
         values = await self.redis.hmget(self._key(scan_id, "vocab"), [str(t) for t in ordered])
-        return {t: (v or b"").decode("utf-8") for t, v in zip(ordered, values, strict=True)}
+        return {t: as_text(v or b"") for t, v in zip(ordered, values, strict=True)}
 
     def _results_key(self, model: str, layer: int, index: int) -> str:
         return f"{self.namespace}:neuron:{model}:{layer}:{index}:results"
@@ -227,12 +228,12 @@ class RecordStore:
         rows = await self.redis.zrevrange(
             self._ranking_key(model, layer), 0, limit - 1, withscores=True
         )
-        return [(int(member), float(score)) for member, score in rows]
+        return [(int(as_text(row[0])), float(row[1])) for row in rows]
 
     async def results(self, model: str, layer: int, index: int) -> list[str]:
         """Every remembered explanation and score summary of a neuron."""
         values = await self.redis.hvals(self._results_key(model, layer, index))
-        return [v.decode() for v in values]
+        return [as_text(v) for v in values]
 
     async def delete_results(self, model: str, layer: int, index: int) -> list[str]:
         """Forget every explanation and score of a neuron; the ids of their operations."""
@@ -250,4 +251,8 @@ class RecordStore:
         if not ids:
             return {}
         values = await self.redis.hmget(self._key(scan_id, "excerpts"), [str(i) for i in ids])
-        return {i: np.frombuffer(v, dtype=np.int32) for i, v in zip(ids, values, strict=True) if v}
+        return {
+            i: np.frombuffer(as_bytes(v), dtype=np.int32)
+            for i, v in zip(ids, values, strict=True)
+            if v
+        }

