@@ -5,15 +5,16 @@ import numpy as np
 import pytest
 import torch
 
-from autointerp.subjects.accumulate import LayerAccumulator, _copy_winners, _half_bits
+from autointerp.subjects.accumulate import LayerAccumulator, _copy_winners
+from autointerp.subjects.intrinsics import half_bits
 
 BATCH, TOKENS, NEURONS = 8, 12, 40
 
 
 @numba.njit
-def _to_half_bits(values, out):
+def to_half_bits(values, out):
     for i in range(values.shape[0]):
-        out[i] = _half_bits(values[i])
+        out[i] = half_bits(values[i])
 
 
 def test_half_bits_round_like_numpy():
@@ -23,7 +24,7 @@ def test_half_bits_round_like_numpy():
     values = np.concatenate([bits.astype(np.uint32).view(np.float32), np.float32(special)])
     values = values[~np.isnan(values)]
     ours = np.empty(values.shape, dtype=np.uint16)
-    _to_half_bits(values, ours)
+    to_half_bits(values, ours)
     with np.errstate(over="ignore"):
         expected = values.astype(np.float16).view(np.uint16)
     np.testing.assert_array_equal(ours, expected)
