@@ -23,6 +23,8 @@ from pathlib import Path
 
 import httpx
 
+from autointerp.readiness import wait_until_ready
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -128,12 +130,7 @@ def main() -> None:
     server = subprocess.Popen([sys.executable, "-m", "autointerp", "serve"], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_until_ready(base, timeout_s=30, process=server)
         asyncio.run(_bench(base, args))
     finally:
         server.send_signal(signal.SIGINT)

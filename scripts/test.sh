@@ -8,4 +8,5 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 .venv/bin/ruff check service tests bench
 .venv/bin/ruff format --check service tests bench
 .venv/bin/hadolint Dockerfile
+.venv/bin/mypy
 .venv/bin/python -m pytest -q --timeout 300 "$@"

@@ -20,6 +20,7 @@ import redis
 
 from autointerp.api.app import create_app
 from autointerp.config import Settings
+from autointerp.readiness import wait_until_ready
 from autointerp.store.embedded import EmbeddedRedis
 from autointerp.worker import start_worker
 
@@ -136,12 +137,7 @@ def server(settings: Settings) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
+    wait_until_ready(base, timeout_s=30, process=process)
     yield base
     process.send_signal(signal.SIGINT)
     process.wait(timeout=30)

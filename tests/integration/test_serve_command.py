@@ -9,22 +9,10 @@ import time
 import httpx
 import pytest
 
+from autointerp.readiness import wait_until_ready
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
-
-
-def _wait_ready(base: str, process: subprocess.Popen, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the service exited during startup"
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the service did not become ready")
 
 
 def test_serve_on_embedded_defaults(tmp_path):
@@ -40,7 +28,7 @@ def test_serve_on_embedded_defaults(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(base, process)
+        wait_until_ready(base, process=process)
         missing = httpx.get(f"{base}/missing")
         assert missing.status_code == 404
         assert missing.headers["content-type"] == "application/problem+json"
