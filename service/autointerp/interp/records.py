@@ -1,4 +1,4 @@
-"""The data model of METHOD.md: activation records, neuron records and their statistics."""
+"""The data model of docs/method.md: activation records, neuron records and their statistics."""
 
 from __future__ import annotations
 
@@ -153,7 +153,7 @@ class ScanMeta:
 
 @dataclass(frozen=True)
 class NeuronRecord:
-    """One neuron's record from a scan (METHOD.md's data model)."""
+    """One neuron's record from a scan (docs/method.md's data model)."""
 
     top: list[ActivationRecord]
     """Excerpts with the highest maximum activation, best first."""

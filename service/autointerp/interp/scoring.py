@@ -1,7 +1,7 @@
 """Scores: pure functions on pooled real and simulated activations.
 
 All tokens of all scored excerpts are pooled into one pair of vectors before any score is
-computed (METHOD.md): averaging per excerpt would weight a 3-token excerpt like a 64-token one
+computed (docs/method.md): averaging per excerpt would weight a 3-token excerpt like a 64-token one
 and make correlation undefined on any excerpt where the neuron is silent.
 """
 
@@ -42,7 +42,7 @@ def correlation(real: np.ndarray, simulated: np.ndarray) -> float | None:
 
 
 def score(real: np.ndarray, simulated: np.ndarray) -> ScoreParts:
-    """The three scores of METHOD.md on pooled vectors."""
+    """The three scores of docs/method.md on pooled vectors."""
     if real.shape != simulated.shape:
         raise InvalidRequest(f"real and simulated lengths differ: {real.size} vs {simulated.size}")
     mean_square = float(np.mean(real**2)) if real.size else 0.0

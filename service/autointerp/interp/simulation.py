@@ -1,6 +1,6 @@
 """Simulators: predict a neuron's activation (0-10) at every token from an explanation.
 
-Three strategies by what the backend offers (METHOD.md), plus a lexical one with no model:
+Three strategies by what the backend offers (docs/method.md), plus a lexical one with no model:
   all_at_once  prompt logprobs: every value shown as `unknown`, read in one forward pass;
   generated    chat logprobs: the model rewrites `token<TAB>value` lines, values read from
                the top logprobs, aligned back to the real tokens;

