@@ -9,6 +9,16 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class TokenizedText:
+    """A text as token ids, each token's text as it appears in the input, and its span."""
+
+    token_ids: list[int]
+    tokens: list[str]
+    offsets: list[tuple[int, int]]
+    """[start, end) character offsets into the text."""
+
+
+@dataclass(frozen=True)
 class ActivationRecord:
     """One excerpt: its tokens and one neuron's raw activation at each token."""
 

@@ -11,6 +11,7 @@ from autointerp.interp.records import (
     NeuronRecord,
     ScanMeta,
     ScanSettings,
+    TokenizedText,
 )
 from autointerp.interp.scoring import Calibration, ScoreParts
 from autointerp.interp.splits import Split
@@ -22,6 +23,7 @@ from autointerp.schemas.activations import (
     QuantileBinPublic,
     ScanRequest,
     ScanResult,
+    TextActivations,
 )
 from autointerp.schemas.explanations import (
     CalibrationOut,
@@ -31,6 +33,19 @@ from autointerp.schemas.explanations import (
     ScoreOut,
     UsageOut,
 )
+from autointerp.schemas.tokenization import TokenizedText as TokenizedTextOut
+
+
+def tokenized_out(text: TokenizedText) -> TokenizedTextOut:
+    """A text's tokens and offsets."""
+    return TokenizedTextOut(token_ids=text.token_ids, tokens=text.tokens, offsets=text.offsets)
+
+
+def text_activations_out(text: TokenizedText, activations: list[list[float]]) -> TextActivations:
+    """A text's tokens with the recorded neurons' activation at each ([token][neuron])."""
+    return TextActivations(
+        token_ids=text.token_ids, tokens=text.tokens, offsets=text.offsets, activations=activations
+    )
 
 
 def scan_settings(request: ScanRequest, layers: list[int]) -> ScanSettings:

@@ -6,6 +6,7 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 
 
 def as_bytes(value: bytes | str) -> bytes:
@@ -38,5 +39,5 @@ async def is_reachable(client: Redis) -> bool:
     """True when Redis answers PING now; never raises."""
     try:
         return bool(await client.ping())
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+    except (RedisError, OSError):
         return False

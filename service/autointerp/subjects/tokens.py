@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from transformers import PreTrainedTokenizerBase
 
-
-@dataclass(frozen=True)
-class TokenizedText:
-    """A text as token ids, each token's text as it appears in the input, and its span."""
-
-    token_ids: list[int]
-    tokens: list[str]
-    offsets: list[tuple[int, int]]
-    """[start, end) character offsets into the text."""
+from autointerp.interp.records import TokenizedText
 
 
 def tokenize(tokenizer: PreTrainedTokenizerBase, text: str) -> TokenizedText:

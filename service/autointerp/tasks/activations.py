@@ -6,7 +6,8 @@ import asyncio
 
 import torch
 
-from autointerp.schemas.activations import ActivationsRequest, ActivationsResult, TextActivations
+from autointerp.schemas.activations import ActivationsRequest, ActivationsResult
+from autointerp.schemas.conversions import text_activations_out
 from autointerp.schemas.operations import OperationKind, Resolved
 from autointerp.subjects.neurons import MlpNeurons
 from autointerp.subjects.tokens import tokenize
@@ -25,14 +26,7 @@ def _record_texts(
     for text in request.texts:
         tokenized = tokenize(tokenizer, text)
         layer = neurons.record_layer(torch.tensor([tokenized.token_ids]), request.layer)
-        texts.append(
-            TextActivations(
-                token_ids=tokenized.token_ids,
-                tokens=tokenized.tokens,
-                offsets=tokenized.offsets,
-                activations=layer[0][:, index].float().tolist(),
-            )
-        )
+        texts.append(text_activations_out(tokenized, layer[0][:, index].float().tolist()))
     return ActivationsResult(
         model=request.model,
         model_revision=revision,

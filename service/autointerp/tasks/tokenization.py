@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from autointerp.schemas.conversions import tokenized_out
 from autointerp.schemas.operations import OperationKind, Resolved
-from autointerp.schemas.tokenization import TokenizationRequest, TokenizationResult, TokenizedText
+from autointerp.schemas.tokenization import TokenizationRequest, TokenizationResult
 from autointerp.subjects.tokens import tokenize
 from autointerp.tasks.base import OperationContext, Runner
 
@@ -18,10 +19,7 @@ async def _run(
     models.check_revision(request.model, revision)
     # Loading a tokenizer reads files: keep it off the event loop.
     tokenizer = await asyncio.to_thread(models.tokenizer, request.model)
-    texts = [
-        TokenizedText(token_ids=t.token_ids, tokens=t.tokens, offsets=t.offsets)
-        for t in (tokenize(tokenizer, text) for text in request.texts)
-    ]
+    texts = [tokenized_out(tokenize(tokenizer, text)) for text in request.texts]
     return TokenizationResult(model=request.model, model_revision=revision, texts=texts)
 
 
