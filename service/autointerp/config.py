@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,6 +25,48 @@ class LLMProfile(BaseModel):
         description="The endpoint returns prompt logprobs (legacy completions with echo), "
         "which the all-at-once simulator needs: llama.cpp server, vLLM.",
     )
+
+
+class ModelConfig(BaseModel):
+    """A subject model the operator adds: where its files are and how to run it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: Literal["folder", "gguf", "hub"]
+    location: str = Field(
+        min_length=1,
+        description="A local transformers folder, a GGUF file, or a hub id, by `source`.",
+    )
+    revision: str | None = Field(
+        default=None,
+        description="For `hub`: the commit to load (required: a moving branch would change the "
+        "weights under cached results). Local folders and files are identified by a hash of "
+        "their weight files.",
+    )
+    device: str = Field(
+        default="auto",
+        pattern=r"^(auto|cpu|mps|cuda(:[0-9]+)?)$",
+        description="Where the model runs: auto (an accelerator if the worker has one), cpu, "
+        "cuda, cuda:N, mps.",
+    )
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
+        default="auto", description="Precision the model runs in; auto: float32 on the CPU."
+    )
+    trust_remote_code: bool = Field(
+        default=False, description="Run the model's own code from its folder (off unless set)."
+    )
+    causal: bool | None = Field(
+        default=None,
+        description="A causal LM (usable as a local chat model) or an encoder; default: read "
+        "from the configuration's `architectures`.",
+    )
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _hub_needs_a_revision(self) -> ModelConfig:
+        if self.source == "hub" and not self.revision:
+            raise ValueError("a hub model needs `revision`: the commit whose weights to load")
+        return self
 
 
 def _default_profiles() -> dict[str, LLMProfile]:
@@ -56,7 +99,6 @@ class Settings(BaseSettings):
         default=True, description="Run workers inside `serve` (single-process default)."
     )
     queue_prefix: str = "autointerp"
-    default_model: str = "minilm-l6"
     job_timeout_s: float = Field(
         default=3600.0, gt=0, description="An operation running longer fails with a reason."
     )
@@ -89,6 +131,31 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     llm_profiles: dict[str, LLMProfile] = Field(default_factory=_default_profiles)
+    models: dict[str, ModelConfig] = Field(
+        default_factory=dict,
+        description="Subject models beside the built-in ones, by the name requests use "
+        "(AUTOINTERP_MODELS__<NAME>__SOURCE=folder, ..._LOCATION=/path, ...).",
+    )
+    models_file: Path | None = Field(
+        default=None,
+        description="A JSON file of more models: {name: {source, location, ...}}.",
+    )
+    allow_hub_downloads: bool = Field(
+        default=False,
+        description="Let workers fetch hub models (at their pinned revision) that are not in "
+        "the local Hugging Face cache; never because a request asked.",
+    )
+
+    def configured_models(self) -> dict[str, ModelConfig]:
+        """The operator's models: `models`, then those of `models_file`."""
+        found = dict(self.models)
+        if self.models_file is not None:
+            data = json.loads(self.models_file.read_text())
+            for name, entry in data.items():
+                if name in found:
+                    raise ValueError(f"model {name!r} is configured twice")
+                found[name] = ModelConfig.model_validate(entry)
+        return found
 
     @field_validator("redis_url")
     @classmethod

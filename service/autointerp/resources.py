@@ -12,7 +12,8 @@ from autointerp.config import Settings
 from autointerp.llm.profiles import LLMProfiles
 from autointerp.store.operations import OperationStore
 from autointerp.store.records import RecordStore
-from autointerp.subjects.catalog import ModelCatalog, builtin_sources
+from autointerp.store.workers import WorkerRegistry
+from autointerp.subjects.catalog import ModelCatalog, builtin_sources, configured_sources
 from autointerp.subjects.corpora import Corpora
 
 
@@ -27,11 +28,13 @@ class Resources:
     catalog: ModelCatalog
     corpora: Corpora
     profiles: LLMProfiles
+    workers: WorkerRegistry
 
 
 def build_resources(settings: Settings, redis: Redis) -> Resources:
     """Wire the shared adapters for one process."""
-    catalog = ModelCatalog(builtin_sources())
+    sources = {**builtin_sources(), **configured_sources(settings.configured_models())}
+    catalog = ModelCatalog(sources, allow_hub_downloads=settings.allow_hub_downloads)
     return Resources(
         settings=settings,
         redis=redis,
@@ -40,4 +43,5 @@ def build_resources(settings: Settings, redis: Redis) -> Resources:
         catalog=catalog,
         corpora=Corpora(settings.corpora_dir or settings.data_dir / "corpora"),
         profiles=LLMProfiles(settings.llm_profiles, catalog),
+        workers=WorkerRegistry(redis, settings.queue_prefix),
     )

@@ -8,12 +8,17 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterable
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 from autointerp.application.submission import Submitter
 from autointerp.config import Settings
 from autointerp.interp.errors import InvalidRequest
 from autointerp.resources import Resources, build_resources
 from autointerp.store.queues import Brokers, Queue
 from autointerp.store.redis import connect
+from autointerp.store.workers import HEARTBEAT_S, WorkerInfo, WorkerRegistry
+from autointerp.subjects.devices import available_devices
 from autointerp.tasks.base import build_worker_runtime
 from autointerp.tasks.execution import execute_operation
 
@@ -33,12 +38,27 @@ async def start_worker(
     async def execute(operation_id: str) -> None:
         await execute_operation(operation_id, runtime, submit)
 
+    queues = list(queues)
     receivers = brokers.start_receivers(queues, execute)
+    me = WorkerInfo(WorkerRegistry.own_id(), [q.value for q in queues], available_devices())
+    heartbeat = asyncio.create_task(_announce(resources.workers, me), name="worker-heartbeat")
 
     async def stop() -> None:
+        heartbeat.cancel()
         await brokers.stop_receivers(receivers)
+        await resources.workers.withdraw(me.worker_id)
 
     return stop
+
+
+async def _announce(registry: WorkerRegistry, me: WorkerInfo) -> None:
+    """Keep this worker's entry (its queues and devices) fresh while it runs."""
+    while True:
+        try:
+            await registry.announce(me)
+        except (RedisConnectionError, RedisTimeoutError):
+            log.warning("could not refresh the worker's entry; trying again")
+        await asyncio.sleep(HEARTBEAT_S)
 
 
 async def run_worker(settings: Settings, queues: list[Queue]) -> None:

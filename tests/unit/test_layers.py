@@ -54,6 +54,28 @@ def test_no_import_cycle_between_packages():
     assert _cycle(edges) is None
 
 
+# Each package's layer: an import may only point to a lower one (so the application and the
+# runners, on one layer, never import each other: a batch submits through its context).
+LAYER = {
+    "interp": 0, "config": 0, "observability": 0, "readiness": 0,
+    "schemas": 1,
+    "store": 2, "subjects": 2,
+    "llm": 3,
+    "resources": 4,
+    "application": 5, "tasks": 5,
+    "api": 6, "worker": 6,
+    "cli": 7,
+    "__main__": 8,
+}  # fmt: skip
+
+
+def test_imports_point_down_the_layers():
+    edges = _graph()
+    assert set(edges) <= set(LAYER), f"place new packages in LAYER: {set(edges) - set(LAYER)}"
+    upward = [(a, b) for a, targets in edges.items() for b in targets if LAYER[b] >= LAYER[a]]
+    assert upward == []
+
+
 def test_cycle_detection_finds_a_cycle():
     cycle = _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})
     assert cycle is not None and set(cycle) == {"a", "b", "c"}

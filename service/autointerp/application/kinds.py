@@ -8,8 +8,8 @@ operation later. The runners in `tasks/` take the resolved request as stored.
 
 Bump a kind's `version` when its results would change for the same resolved request (a new
 scoring rule, say): its operation ids change, so old results are not served for new requests.
-Prompt changes need no bump here: they change `interp.prompts.PROMPT_VERSION`, which the
-LLM-call cache keys carry.
+Prompt changes bump `interp.prompts.PROMPT_VERSION` instead, which every operation id and
+every LLM-call cache key carries.
 """
 
 from __future__ import annotations
@@ -19,12 +19,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from autointerp.application.neurons import check_neurons, find_scan, model_shape
+from autointerp.application.neurons import (
+    check_neurons,
+    find_scan,
+    model_revision,
+    model_shape,
+    require_available,
+)
 from autointerp.interp.errors import InvalidRequest
 from autointerp.interp.simulation import SimulatorKind, check_simulator
 from autointerp.resources import Resources
 from autointerp.schemas.activations import ActivationsRequest, ScanRequest
-from autointerp.schemas.batches import BatchRequest
+from autointerp.schemas.batches import MAX_BATCH_NEURONS, BatchRequest
 from autointerp.schemas.common import StrictModel
 from autointerp.schemas.conversions import scan_settings
 from autointerp.schemas.explanations import (
@@ -65,7 +71,8 @@ async def _pin_neuron(resources: Resources, neuron: NeuronRef | None) -> NeuronR
 async def _tokenization(
     request: TokenizationRequest, resources: Resources
 ) -> Resolved[TokenizationRequest]:
-    revision = resources.catalog.revision(request.model)
+    await require_available(resources, request.model)
+    revision = await model_revision(resources, request.model)
     return Resolved(request=request, pins=Pins(model_revision=revision))
 
 
@@ -73,12 +80,14 @@ async def _activations(
     request: ActivationsRequest, resources: Resources
 ) -> Resolved[ActivationsRequest]:
     await check_neurons(resources, request.model, request.layer, request.neurons)
-    revision = resources.catalog.revision(request.model)
+    await require_available(resources, request.model)
+    revision = await model_revision(resources, request.model)
     return Resolved(request=request, pins=Pins(model_revision=revision))
 
 
 async def _scan(request: ScanRequest, resources: Resources) -> Resolved[ScanRequest]:
     shape = await model_shape(resources, request.model)
+    await require_available(resources, request.model)
     layers = sorted(set(request.layers)) if request.layers else list(range(shape.layers))
     for layer in layers:
         shape.check(layer)
@@ -94,7 +103,7 @@ async def _scan(request: ScanRequest, resources: Resources) -> Resolved[ScanRequ
     corpus = await asyncio.to_thread(resources.corpora.identity, request.corpus)
     return Resolved(
         request=request.model_copy(update={"layers": layers}),
-        pins=Pins(model_revision=resources.catalog.revision(request.model), corpus=corpus),
+        pins=Pins(model_revision=await model_revision(resources, request.model), corpus=corpus),
     )
 
 
@@ -132,7 +141,7 @@ async def _simulation(
     _check_simulator(resources, request.simulator, request.profile)
     if request.texts is not None and request.model is None:
         raise InvalidRequest("'texts' need 'model', whose tokenizer splits them into tokens")
-    revision = resources.catalog.revision(request.model) if request.model is not None else None
+    revision = await model_revision(resources, request.model) if request.model else None
     pins = Pins(model_revision=revision, simulator=resources.profiles.identity(request.profile))
     return Resolved(request=request, pins=pins)
 
@@ -141,6 +150,11 @@ async def _batch(request: BatchRequest, resources: Resources) -> Resolved[BatchR
     shape = await model_shape(resources, request.model)
     neurons = request.neurons if request.neurons is not None else range(shape.neurons_per_layer)
     indices = sorted(set(neurons))
+    if len(indices) > MAX_BATCH_NEURONS:
+        raise InvalidRequest(
+            f"layer {request.layer} has {len(indices)} neurons; a batch explains at most "
+            f"{MAX_BATCH_NEURONS}: give `neurons`, and split the layer over several batches"
+        )
     _check_simulator(resources, request.simulator, request.profile)
     meta = await find_scan(resources, request.model, request.layer, indices, request.scan)
     pinned = request.model_copy(update={"neurons": indices, "scan": meta.scan_id})

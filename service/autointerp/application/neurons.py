@@ -5,13 +5,71 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from autointerp.interp.errors import NotFound
+from autointerp.interp.errors import InvalidRequest, NotFound
 from autointerp.interp.evaluation import ranking_key
 from autointerp.interp.records import NeuronRecord, ScanMeta
 from autointerp.resources import Resources
-from autointerp.schemas.activations import NeuronResult
+from autointerp.schemas.activations import ModelInfo, NeuronResult
 from autointerp.schemas.batches import RankedNeuron
 from autointerp.subjects.architectures import ModelShape
+from autointerp.subjects.catalog import has_device, missing_files
+
+
+async def model_unavailable(resources: Resources, model: str) -> str | None:
+    """Why a model cannot run now, or None: its files are missing, or it is configured for a
+    device that no live model worker has."""
+    catalog = resources.catalog
+    source = catalog.source(model)
+    missing = await asyncio.to_thread(missing_files, source, catalog.allow_hub_downloads)
+    if missing is not None:
+        return missing
+    if source.device in ("auto", "cpu"):
+        return None
+    workers = [w for w in await resources.workers.live() if "model" in w.queues]
+    if any(has_device(source.device, w.devices) for w in workers):
+        return None
+    have = sorted({d for w in workers for d in w.devices})
+    found = f"the live model workers have {', '.join(have)}" if have else "none is running"
+    return f"it runs on {source.device}, which no model worker has ({found})"
+
+
+async def model_info(resources: Resources, model: str) -> ModelInfo:
+    """What the service knows of a model: its settings, whether it can run, and its shape."""
+    source = resources.catalog.source(model)
+    reason = await model_unavailable(resources, model)
+    info = ModelInfo(
+        name=model,
+        description=source.description,
+        revision=await model_revision(resources, model) if reason is None else None,
+        device=source.device,
+        dtype=source.dtype,
+        available=reason is None,
+        unavailable_reason=reason,
+    )
+    try:
+        shape = await model_shape(resources, model)
+    except InvalidRequest as error:  # files missing, or an architecture we cannot read
+        return info.model_copy(update={"unavailable_reason": reason or error.detail})
+    return info.model_copy(
+        update={
+            "architecture": shape.architecture,
+            "layers": shape.layers,
+            "neurons_per_layer": shape.neurons_per_layer,
+            "gated": shape.gated,
+        }
+    )
+
+
+async def require_available(resources: Resources, model: str) -> None:
+    """Refuse a request for a model that cannot run now, saying why."""
+    reason = await model_unavailable(resources, model)
+    if reason is not None:
+        raise InvalidRequest(f"model {model!r} is unavailable: {reason}")
+
+
+async def model_revision(resources: Resources, model: str) -> str:
+    """The model's revision; a local model's first read hashes its files, off the loop."""
+    return await asyncio.to_thread(resources.catalog.revision, model)
 
 
 async def model_shape(resources: Resources, model: str) -> ModelShape:

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 
 from autointerp.application.kinds import KINDS
 from autointerp.interp.errors import Conflict, DependencyUnavailable
+from autointerp.interp.prompts import PROMPT_VERSION
 from autointerp.resources import Resources
 from autointerp.schemas.operations import Operation, OperationKind
 from autointerp.store.identity import canonical_json, content_hash
@@ -39,7 +40,10 @@ async def submit_operation(
     """Create the operation for `request` (or find its twin) and enqueue it if it is new."""
     spec = KINDS[kind]
     resolved = (await spec.resolve(request, resources)).model_dump(mode="json")
-    operation_id = content_hash({"kind": kind.value, "version": spec.version, **resolved})
+    # The prompt version too: an explanation or score from other prompts is another result.
+    operation_id = content_hash(
+        {"kind": kind.value, "version": spec.version, "prompts": PROMPT_VERSION, **resolved}
+    )
     if idempotency_key is not None:
         await _claim_idempotency_key(resources, idempotency_key, operation_id)
     outcome = await resources.operations.submit(operation_id, kind, canonical_json(resolved))

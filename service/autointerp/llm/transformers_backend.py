@@ -65,7 +65,7 @@ class LocalCausalModel:
             add_generation_prompt=True,
             return_tensors="pt",
             return_dict=True,
-        )["input_ids"]
+        )["input_ids"].to(model.device)
         self._check_context(model, ids.shape[1] + parameters.max_tokens)
         sampling = (
             {"do_sample": False}
@@ -117,7 +117,7 @@ class LocalCausalModel:
         single_tokens = [tokenizer(text, add_special_tokens=False)["input_ids"] for text in include]
         include_ids = [ids[0] for ids in single_tokens if len(ids) == 1]
         encoded = tokenizer(prompt, return_offsets_mapping=True, return_tensors="pt")
-        ids = encoded["input_ids"]
+        ids = encoded["input_ids"].to(model.device)
         self._check_context(model, ids.shape[1])
         with self._lock, torch.inference_mode():
             logprobs = torch.log_softmax(model(input_ids=ids).logits[0].float(), dim=-1)

@@ -196,8 +196,14 @@ class ModelInfo(WireModel):
 
     name: str
     description: str
-    revision: str
+    revision: str | None = Field(description="What identifies its weights; null if unavailable.")
+    device: str = Field(description="Where it runs: auto, cpu, cuda, cuda:N or mps.")
+    dtype: str = Field(description="Its precision: auto, float32, bfloat16 or float16.")
     available: bool
+    unavailable_reason: str | None = Field(
+        default=None,
+        description="Why it cannot run now (missing files, no worker with its device).",
+    )
     architecture: str | None = None
     layers: int | None = None
     neurons_per_layer: int | None = None

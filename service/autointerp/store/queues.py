@@ -14,6 +14,7 @@ from taskiq.api import run_receiver_task
 from taskiq.kicker import AsyncKicker
 from taskiq_redis import RedisStreamBroker
 
+from autointerp.store.identity import namespace
 from autointerp.store.redis import as_text
 
 log = logging.getLogger(__name__)
@@ -84,8 +85,10 @@ class Brokers:
         for queue in Queue:
             broker = ReclaimingStreamBroker(
                 redis_url,
-                queue_name=f"{prefix}:queue:{queue.value}",
-                consumer_group_name=f"{prefix}-workers",
+                # Versioned like every key: a worker of another storage version never takes
+                # (and drops) an operation it cannot read.
+                queue_name=f"{namespace(prefix)}:queue:{queue.value}",
+                consumer_group_name=f"{namespace(prefix)}-workers",
                 # "0", not "$": a group created after messages were queued still sees them.
                 consumer_id="0",
                 maxlen=100_000,

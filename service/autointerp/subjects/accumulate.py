@@ -356,7 +356,8 @@ class LayerAccumulator:
         if keys is None:
             keys = self.draw_keys(activations.shape[0])
         _accumulate(
-            activations.float().contiguous().numpy(),
+            # One copy to the host in float32, whatever device and precision recorded it.
+            activations.to(device="cpu", dtype=torch.float32).contiguous().numpy(),
             lengths.numpy(),
             excerpt_ids.numpy(),
             keys.numpy(),

@@ -1,6 +1,11 @@
-"""Where each architecture keeps its MLP neurons, and a model's shape from its configuration
-file alone: no torch or transformers, so an API process can check a request's layer and
-neuron ranges without loading the model stack."""
+"""A model's shape from its configuration file alone, and where known architectures keep
+their MLP neurons: no torch or transformers, so an API process can check a request's layer
+and neuron ranges without loading the model stack.
+
+Most transformer families need no entry here: the layer count and MLP width are read from the
+configuration keys the families use, and the worker finds the blocks and each block's MLP
+output projection in the loaded module tree (`subjects.neurons`). `LAYOUTS` only overrides
+that search where it is known ahead."""
 
 from __future__ import annotations
 
@@ -15,10 +20,8 @@ from autointerp.interp.errors import InvalidRequest
 class MlpLayout:
     """Where one architecture keeps its blocks and each block's MLP output projection."""
 
-    body: str
-    """Attribute path of the transformer body (the model without its head)."""
     blocks: str
-    """Attribute path, from the body, of the list of blocks."""
+    """Attribute path, from the body (the model without its head), of the list of blocks."""
     projection: str
     """Attribute path, from a block, of the MLP's output projection."""
     gated: bool
@@ -26,13 +29,11 @@ class MlpLayout:
 
 
 # model_type (config.model_type) -> layout. Gated MLPs share the Llama layout.
-_LLAMA_LIKE = MlpLayout(body="model", blocks="layers", projection="mlp.down_proj", gated=True)
+_LLAMA_LIKE = MlpLayout(blocks="layers", projection="mlp.down_proj", gated=True)
 LAYOUTS: dict[str, MlpLayout] = {
-    "gpt2": MlpLayout(body="transformer", blocks="h", projection="mlp.c_proj", gated=False),
-    "bert": MlpLayout(body="", blocks="encoder.layer", projection="output.dense", gated=False),
-    "gpt_neox": MlpLayout(
-        body="gpt_neox", blocks="layers", projection="mlp.dense_4h_to_h", gated=False
-    ),
+    "gpt2": MlpLayout(blocks="h", projection="mlp.c_proj", gated=False),
+    "bert": MlpLayout(blocks="encoder.layer", projection="output.dense", gated=False),
+    "gpt_neox": MlpLayout(blocks="layers", projection="mlp.dense_4h_to_h", gated=False),
     **{
         name: _LLAMA_LIKE
         for name in ("llama", "qwen2", "qwen3", "mistral", "gemma", "gemma2", "gemma3_text")
@@ -63,25 +64,46 @@ class ModelShape:
                 )
 
 
-def layout_of(model_type: str) -> MlpLayout:
-    """The layout of a supported architecture, or an error listing the supported ones."""
-    layout = LAYOUTS.get(model_type)
-    if layout is None:
-        supported = ", ".join(sorted(LAYOUTS))
-        raise InvalidRequest(
-            f"unsupported architecture {model_type!r}; supported: {supported}",
-            allowed=sorted(LAYOUTS),
-        )
-    return layout
+# Families whose MLP is gated (act(gate) * up): their neurons are signed.
+GATED = {
+    "llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "gemma3_text", "olmo", "olmo2",
+    "stablelm", "phi3",
+}  # fmt: skip
+# Configuration keys of the layer count and of the MLP width, by family convention.
+_LAYER_KEYS = ("num_hidden_layers", "n_layer", "num_layers", "n_layers")
+_WIDTH_KEYS = ("intermediate_size", "ffn_hidden_size", "ffn_dim", "hidden_dim", "n_inner", "d_ff")
+_HIDDEN_KEYS = ("hidden_size", "n_embd", "d_model", "dim")
+_EXPERT_KEYS = ("num_experts", "num_local_experts", "n_routed_experts", "moe_num_experts")
+
+
+def _first(config: Mapping[str, Any], keys: Sequence[str]) -> int | None:
+    for key in keys:
+        if isinstance(config.get(key), int):
+            return int(config[key])
+    return None
 
 
 def model_shape(config: Mapping[str, Any]) -> ModelShape:
     """Layers and neurons per layer, read from a configuration (config.json's keys; a loaded
-    model's `config.to_dict()` has the same)."""
+    model's `config.to_dict()` has the same). A multimodal configuration's text model is used."""
+    if isinstance(config.get("text_config"), Mapping):
+        config = config["text_config"]
     model_type = str(config.get("model_type"))
-    layout = layout_of(model_type)
-    if model_type == "gpt2":
-        layers, width = config["n_layer"], config.get("n_inner") or 4 * config["n_embd"]
-    else:
-        layers, width = config["num_hidden_layers"], config["intermediate_size"]
-    return ModelShape(model_type, int(layers), int(width), layout.gated)
+    if any(_first(config, (key,)) for key in _EXPERT_KEYS):
+        raise InvalidRequest(
+            f"architecture {model_type!r} has mixture-of-experts MLPs, which are not supported: "
+            "a neuron is one unit of a dense MLP"
+        )
+    layers = _first(config, _LAYER_KEYS)
+    width = _first(config, _WIDTH_KEYS)
+    if width is None and (hidden := _first(config, _HIDDEN_KEYS)) is not None:
+        width = 4 * hidden  # GPT-2-style configurations leave the MLP width at its default
+    if layers is None or width is None:
+        raise InvalidRequest(
+            f"cannot read the shape of architecture {model_type!r}: its configuration has none "
+            f"of {', '.join(_LAYER_KEYS)} (layers) or of {', '.join(_WIDTH_KEYS + _HIDDEN_KEYS)} "
+            "(MLP width)"
+        )
+    layout = LAYOUTS.get(model_type)
+    gated = layout.gated if layout else model_type in GATED
+    return ModelShape(model_type, layers, width, gated)

@@ -8,6 +8,7 @@ configuration files alone; loading weights is `subjects.loading`'s, on workers.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -17,9 +18,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import gguf
-from huggingface_hub import try_to_load_from_cache
+from huggingface_hub import hf_hub_download, try_to_load_from_cache
 
-from autointerp.interp.errors import NotFound
+from autointerp.config import ModelConfig
+from autointerp.interp.errors import InvalidRequest, NotFound
 from autointerp.subjects.architectures import ModelShape, model_shape
 
 SourceKind = Literal["folder", "gguf", "hub", "random-gpt2"]
@@ -34,11 +36,72 @@ class ModelSource:
     kind: SourceKind
     location: str
     """Folder, GGUF file path, or hub id, by `kind`."""
-    revision: str
-    """Identifies the exact weights; part of every cache key derived from this model."""
+    revision: str | None
+    """Identifies the exact weights; part of every cache key derived from this model. None
+    for a local folder or file: the catalog hashes its weight files when first asked."""
     description: str = ""
-    causal: bool = True
-    """Causal LM (can also serve as a local chat model) or an encoder."""
+    causal: bool | None = True
+    """Causal LM (can also serve as a local chat model) or an encoder; None: read from the
+    configuration's `architectures`."""
+    device: str = "auto"
+    """auto (an accelerator if the worker has one, else the CPU), cpu, cuda, cuda:N or mps."""
+    dtype: str = "auto"
+    """auto (float32 on the CPU, the checkpoint's own precision elsewhere), float32, bfloat16
+    or float16."""
+    trust_remote_code: bool = False
+
+
+def configured_sources(models: dict[str, ModelConfig]) -> dict[str, ModelSource]:
+    """Sources of the operator's models, refusing names the built-in models take."""
+    builtin = builtin_sources()
+    clashes = sorted(set(models) & set(builtin))
+    if clashes:
+        raise ValueError(f"configured models may not reuse built-in names: {clashes}")
+    return {
+        name: ModelSource(
+            name=name,
+            kind=config.source,
+            location=config.location,
+            revision=config.revision,  # None for local files: hashed on first use
+            description=config.description,
+            causal=config.causal,
+            device=config.device,
+            dtype=config.dtype,
+            trust_remote_code=config.trust_remote_code,
+        )
+        for name, config in models.items()
+    }
+
+
+def has_device(requested: str, devices: list[str]) -> bool:
+    """Whether a model's device setting (auto, cpu, cuda, cuda:N, mps) can be met by a
+    worker with `devices` (cpu, cuda:0, ..., mps)."""
+    if requested in ("auto", "cpu"):
+        return True
+    if requested == "cuda":
+        return any(d.startswith("cuda:") for d in devices)
+    return requested in devices
+
+
+# What identifies a local model's weights: its weight files and its configuration.
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".pt", ".pth", ".json", ".model")
+
+
+def local_revision(location: Path) -> str:
+    """SHA-256 over the names and contents of a folder's weight, configuration and tokenizer
+    files (or of one file)."""
+    files = (
+        [location]
+        if location.is_file()
+        else sorted(p for p in location.rglob("*") if p.is_file() and p.suffix in _WEIGHT_SUFFIXES)
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(location) if path != location else path.name).encode())
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return f"sha256:{digest.hexdigest()}"
 
 
 def _package_dir(package: str) -> Path | None:
@@ -99,11 +162,32 @@ def builtin_sources() -> dict[str, ModelSource]:
     }
 
 
-def source_is_present(source: ModelSource) -> bool:
-    """Whether the files behind a source exist locally (hub sources are assumed present)."""
+def _hub_config(source: ModelSource, allow_downloads: bool) -> Path | None:
+    cached = try_to_load_from_cache(source.location, "config.json", revision=source.revision)
+    if isinstance(cached, str):
+        return Path(cached)
+    if not allow_downloads:
+        return None
+    return Path(hf_hub_download(source.location, "config.json", revision=source.revision))
+
+
+def missing_files(source: ModelSource, allow_hub_downloads: bool = False) -> str | None:
+    """Why the files behind a source cannot be had, or None when they can."""
     if source.kind in ("folder", "gguf"):
-        return Path(source.location).exists()
-    return True
+        return None if Path(source.location).exists() else f"{source.location} does not exist"
+    if source.kind == "hub" and not allow_hub_downloads:
+        cached = try_to_load_from_cache(source.location, "config.json", revision=source.revision)
+        if not isinstance(cached, str):
+            return (
+                f"{source.location}@{source.revision} is not in the local Hugging Face cache "
+                "and hub downloads are off (AUTOINTERP_ALLOW_HUB_DOWNLOADS)"
+            )
+    return None
+
+
+def source_is_present(source: ModelSource) -> bool:
+    """Whether the files behind a source are here (a hub model: in the local cache)."""
+    return missing_files(source) is None
 
 
 # GGUF's `general.architecture` -> transformers' model_type, for the architectures we lay out.
@@ -136,26 +220,35 @@ def _gguf_config(path: Path) -> dict[str, Any]:
     }
 
 
-def read_config(source: ModelSource) -> dict[str, Any]:
+def read_config(source: ModelSource, allow_hub_downloads: bool = False) -> dict[str, Any]:
     """The model's configuration as config.json holds it, without loading the model."""
     if source.kind == "random-gpt2":
         return dict(TINY_GPT2_CONFIG)
+    if (reason := missing_files(source, allow_hub_downloads)) is not None:
+        raise InvalidRequest(f"model {source.name!r} is unavailable: {reason}")
     if source.kind == "gguf":
         return _gguf_config(Path(source.location))
     if source.kind == "hub":
-        cached = try_to_load_from_cache(source.location, "config.json", revision=source.revision)
-        if not isinstance(cached, str):
-            raise NotFound(f"model {source.name!r} ({source.location}) is not downloaded")
-        return dict(json.loads(Path(cached).read_text()))
-    return dict(json.loads((Path(source.location) / "config.json").read_text()))
+        path = _hub_config(source, allow_hub_downloads)
+        assert path is not None, "missing_files said it is cached or downloadable"
+    else:
+        path = Path(source.location) / "config.json"
+    return dict(json.loads(path.read_text()))
+
+
+def _is_causal(config: dict[str, Any]) -> bool:
+    architectures = config.get("architectures") or []
+    return any("CausalLM" in a or "LMHead" in a for a in architectures)
 
 
 class ModelCatalog:
     """The models this server can record, by name, with their revisions and shapes."""
 
-    def __init__(self, sources: dict[str, ModelSource]) -> None:
+    def __init__(self, sources: dict[str, ModelSource], allow_hub_downloads: bool = False) -> None:
         self.sources = sources
-        self._shapes: dict[str, ModelShape] = {}
+        self.allow_hub_downloads = allow_hub_downloads
+        self._configs: dict[str, dict[str, Any]] = {}
+        self._revisions: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def source(self, name: str) -> ModelSource:
@@ -169,13 +262,29 @@ class ModelCatalog:
             ) from None
 
     def revision(self, name: str) -> str:
-        """What identifies the named model's weights (part of every cache key)."""
-        return self.source(name).revision
+        """What identifies the named model's weights (part of every cache key); a local
+        model's files are hashed once per process."""
+        source = self.source(name)
+        if source.revision is not None:
+            return source.revision
+        with self._lock:
+            if name not in self._revisions:
+                self._revisions[name] = local_revision(Path(source.location))
+            return self._revisions[name]
 
-    def shape(self, name: str) -> ModelShape:
-        """Architecture, layers and neurons per layer (read once per process)."""
+    def config(self, name: str) -> dict[str, Any]:
+        """The model's configuration file's content (read once per process)."""
         source = self.source(name)
         with self._lock:
-            if name not in self._shapes:
-                self._shapes[name] = model_shape(read_config(source))
-            return self._shapes[name]
+            if name not in self._configs:
+                self._configs[name] = read_config(source, self.allow_hub_downloads)
+            return self._configs[name]
+
+    def shape(self, name: str) -> ModelShape:
+        """Architecture, layers and neurons per layer."""
+        return model_shape(self.config(name))
+
+    def is_causal(self, name: str) -> bool:
+        """A causal LM (loaded with its head) or an encoder."""
+        source = self.source(name)
+        return source.causal if source.causal is not None else _is_causal(self.config(name))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from torch import nn
 from transformers import (
     AutoModel,
     AutoModelForCausalLM,
@@ -25,6 +26,7 @@ from transformers import (
 
 from autointerp.interp.errors import OperationFailed
 from autointerp.subjects.catalog import TINY_GPT2_CONFIG, ModelCatalog, ModelSource
+from autointerp.subjects.devices import resolve_device, resolve_dtype
 
 log = logging.getLogger(__name__)
 
@@ -79,24 +81,34 @@ class ModelLoader:
         return AutoTokenizer.from_pretrained(folder, **extra)
 
     def _load_model(self, source: ModelSource) -> PreTrainedModel:
+        device = resolve_device(source.device)
         if source.kind == "random-gpt2":
-            return _tiny_random_gpt2(self._load_tokenizer(source))
+            return _on(_tiny_random_gpt2(self._load_tokenizer(source)), device)
+        config = self.catalog.config(source.name)
+        checkpoint = config.get("dtype") or config.get("torch_dtype")
+        dtype = resolve_dtype(source.dtype, device, str(checkpoint) if checkpoint else None)
         folder, extra = self._pretrained_args(source)
-        auto = AutoModelForCausalLM if source.causal else AutoModel
-        return auto.from_pretrained(folder, **extra)
+        auto = AutoModelForCausalLM if self.catalog.is_causal(source.name) else AutoModel
+        model = auto.from_pretrained(folder, dtype=dtype, **extra)
+        return _on(model, device)
 
     def _pretrained_args(self, source: ModelSource) -> tuple[str, dict[str, Any]]:
+        extra: dict[str, Any] = {"trust_remote_code": source.trust_remote_code}
         if source.kind == "gguf":
-            return str(self._converted_gguf(source)), {}
+            return str(self._converted_gguf(source)), extra
         if source.kind == "hub":
+            # Fetched only when the operator allowed downloads, and only at the pinned commit.
+            local_only = not self.catalog.allow_hub_downloads
             return source.location, {
+                **extra,
                 "revision": source.revision,
-                "local_files_only": self.local_files_only,
+                "local_files_only": local_only,
             }
-        return source.location, {"local_files_only": True}
+        return source.location, {**extra, "local_files_only": True}
 
     def _converted_path(self, source: ModelSource) -> Path:
-        return self.cache_dir / "converted" / f"{source.name}-{_slug(source.revision)}"
+        revision = self.catalog.revision(source.name)
+        return self.cache_dir / "converted" / f"{source.name}-{_slug(revision)}"
 
     def _converted_gguf(self, source: ModelSource) -> Path:
         """A safetensors copy of a GGUF model, made on first use."""
@@ -119,6 +131,13 @@ class ModelLoader:
         tokenizer.save_pretrained(partial)
         partial.rename(target)  # atomic: a crash mid-save never leaves a half cache
         return target
+
+
+def _on(model: PreTrainedModel, device: torch.device) -> PreTrainedModel:
+    """The model moved to `device` (nn.Module.to, which transformers' stubs type oddly)."""
+    moved = nn.Module.to(model, device)
+    assert isinstance(moved, PreTrainedModel)
+    return moved
 
 
 def _tiny_random_gpt2(tokenizer: PreTrainedTokenizerBase) -> PreTrainedModel:

@@ -8,6 +8,7 @@ needed (by raising from its hook), and runs the transformer body, never the LM h
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from transformers import PreTrainedModel
+from transformers.pytorch_utils import Conv1D
 
-from autointerp.subjects.architectures import MlpLayout, ModelShape, layout_of, model_shape
+from autointerp.interp.errors import InvalidRequest
+from autointerp.subjects.architectures import LAYOUTS, ModelShape, model_shape
 
 
 def _get(root: nn.Module, path: str) -> nn.Module:
@@ -27,46 +30,89 @@ def _get(root: nn.Module, path: str) -> nn.Module:
     return module
 
 
+def _in_features(module: nn.Module) -> int | None:
+    """Input width of a linear map: nn.Linear, or GPT-2's transposed Conv1D."""
+    if isinstance(module, nn.Linear):
+        return module.in_features
+    if isinstance(module, Conv1D):
+        return int(module.weight.shape[0])
+    return None
+
+
+_MLP_NAMES = ("mlp", "ffn", "feed_forward", "output")
+
+
+def _find_blocks(body: nn.Module, shape: ModelShape) -> nn.ModuleList:
+    """The transformer's blocks: the first module list as long as the model has layers."""
+    for module in body.modules():
+        if isinstance(module, nn.ModuleList) and len(module) == shape.layers:
+            return module
+    raise InvalidRequest(
+        f"cannot find the {shape.layers} blocks of architecture {shape.architecture!r}: "
+        f"{type(body).__name__} holds no module list of that length"
+    )
+
+
+def _find_projection(block: nn.Module, shape: ModelShape) -> nn.Module:
+    """The block's MLP output projection: the linear map that takes the MLP's width."""
+    found = [(n, m) for n, m in block.named_modules() if _in_features(m) == shape.neurons_per_layer]
+    if len(found) > 1:  # e.g. an attention projection of the same width: prefer the MLP's
+        found = [(n, m) for n, m in found if any(part in n for part in _MLP_NAMES)]
+    if len(found) != 1:
+        raise InvalidRequest(
+            f"cannot find the MLP output projection of architecture {shape.architecture!r}: "
+            f"looked for one linear map taking {shape.neurons_per_layer} inputs in each "
+            f"{type(block).__name__}, found {len(found)}"
+            + (f" ({', '.join(n for n, _ in found)})" if found else "")
+        )
+    return found[0][1]
+
+
+class _BatchShape(threading.local):
+    value: tuple[int, ...] = ()
+
+
+_batch_shape = _BatchShape()
+"""(batch, tokens) of the forward pass this thread runs, for hooks that see them flattened."""
+
+
 class StopForward(Exception):
     """Raised by the last hook needed: the rest of the network would be wasted work."""
 
 
 @dataclass(frozen=True)
 class MlpNeurons:
-    """The MLP neurons of one loaded model."""
+    """The MLP neurons of one loaded model: the body (the model without its head) and each
+    block's MLP output projection, whose input is the neurons' activation."""
 
     model: PreTrainedModel
-    layout: MlpLayout
+    shape: ModelShape
+    body: nn.Module
+    projections: list[nn.Module]
 
     @classmethod
     def of(cls, model: PreTrainedModel) -> MlpNeurons:
-        """Find the neurons of a supported architecture, or say which are supported."""
-        layout = layout_of(model.config.model_type)
-        # A bare encoder (BertModel) is its own body; a head model wraps it.
-        if layout.body and not hasattr(model, layout.body.split(".")[0]):
-            layout = MlpLayout("", layout.blocks, layout.projection, layout.gated)
-        return cls(model, layout)
-
-    @property
-    def body(self) -> nn.Module:
-        """The transformer without its head."""
-        return _get(self.model, self.layout.body)
-
-    @property
-    def blocks(self) -> nn.ModuleList:
-        """The transformer blocks."""
-        blocks = _get(self.body, self.layout.blocks)
-        assert isinstance(blocks, nn.ModuleList)
-        return blocks
+        """Find the neurons: by the known layout of the architecture, else by searching the
+        module tree; an error says what was looked for."""
+        shape = model_shape(model.config.to_dict())
+        body = model.base_model  # a head model's transformer; a bare encoder is its own
+        layout = LAYOUTS.get(shape.architecture)
+        if layout is not None:
+            blocks = _get(body, layout.blocks)
+            assert isinstance(blocks, nn.ModuleList)
+            projections = [_get(block, layout.projection) for block in blocks]
+        else:
+            projections = [_find_projection(b, shape) for b in _find_blocks(body, shape)]
+        return cls(model, shape, body, projections)
 
     def projection(self, layer: int) -> nn.Module:
         """The MLP output projection of one layer."""
-        return _get(self.blocks[layer], self.layout.projection)
+        return self.projections[layer]
 
     @property
-    def shape(self) -> ModelShape:
-        """Layers and neurons per layer."""
-        return model_shape(self.model.config.to_dict())
+    def device(self) -> torch.device:
+        """Where the model's weights are (inputs are moved there)."""
+        return next(self.model.parameters()).device
 
     @contextmanager
     def recording(
@@ -84,7 +130,10 @@ class MlpNeurons:
             def hook(_: nn.Module, args: tuple[torch.Tensor, ...], layer: int = layer) -> None:
                 if threading.get_ident() != owner:
                     return
-                sink(layer, args[0])
+                activations = args[0]
+                if activations.dim() == 2:  # OPT flattens (batch, tokens) before its MLP
+                    activations = activations.view(*_batch_shape.value, -1)
+                sink(layer, activations)
                 if layer == last:
                     raise StopForward
 
@@ -97,14 +146,20 @@ class MlpNeurons:
 
     def run(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> None:
         """A forward pass of the body alone (no LM head); hooks see the activations."""
+        device = self.device
+        inputs = {"input_ids": input_ids.to(device), "attention_mask": attention_mask.to(device)}
+        if "use_cache" in inspect.signature(self.body.forward).parameters:
+            inputs["use_cache"] = False  # type: ignore[assignment]  # encoders take no cache
+        _batch_shape.value = tuple(input_ids.shape)
         try:
-            self.body(input_ids=input_ids, attention_mask=attention_mask, use_cache=False)
+            self.body(**inputs)
         except StopForward:
             pass
 
     def record_layer(self, input_ids: torch.Tensor, layer: int) -> torch.Tensor:
-        """Activations (batch, tokens, neurons) of one layer for unpadded input ids."""
+        """Activations (batch, tokens, neurons) of one layer for unpadded input ids, on the
+        host in float32."""
         captured: dict[int, torch.Tensor] = {}
         with torch.inference_mode(), self.recording([layer], captured.__setitem__):
             self.run(input_ids, torch.ones_like(input_ids))
-        return captured[layer]
+        return captured[layer].to(device="cpu", dtype=torch.float32)

@@ -9,10 +9,12 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from autointerp.interp.errors import OperationCancelled
+from autointerp.interp.errors import OperationCancelled, OperationFailed
+from autointerp.interp.ports import LanguageModel
 from autointerp.llm.backends import LanguageModels
 from autointerp.resources import Resources
 from autointerp.schemas.operations import (
+    LLMIdentity,
     Operation,
     OperationKind,
     OperationState,
@@ -54,6 +56,18 @@ class OperationContext:
     def resources(self) -> Resources:
         """The process's shared resources."""
         return self.runtime.resources
+
+    def language_model(self, profile: str, pinned: LLMIdentity | None) -> LanguageModel | None:
+        """The profile's model, provided this worker's profile is the one the operation was
+        submitted for (hosts configured differently would store a result under an id that
+        does not describe it)."""
+        mine = self.resources.profiles.identity(profile)
+        if pinned is not None and mine != pinned:
+            raise OperationFailed(
+                f"this worker's LLM profile {profile!r} is {mine}; the operation was submitted "
+                f"for {pinned}: give every host the same profiles"
+            )
+        return self.runtime.llms.get(profile)
 
     async def report_progress(self, fraction: float, message: str = "") -> None:
         """Record how far the operation has come (0..1); stop here if it was cancelled."""

@@ -92,8 +92,8 @@ async def _run_explanation(
     if not splits[Split.train].top:
         raise InvalidRequest("the neuron record has no top excerpts in the train split")
     await context.report_progress(0.05, "explaining")
-    explainer = context.runtime.llms.get(request.profile)
-    simulator = context.runtime.llms.get(request.simulator_profile)
+    explainer = context.language_model(request.profile, resolved.pins.explainer)
+    simulator = context.language_model(request.simulator_profile, resolved.pins.simulator)
     written = await explain(
         request.explainer, explainer, splits[Split.train].top, request.samples, request.temperature
     )
@@ -141,7 +141,7 @@ async def _run_score(resolved: Resolved[ScoreRequest], context: OperationContext
     split = Split(request.split)
     result = await score_explanation(
         request.simulator,
-        context.runtime.llms.get(request.profile),
+        context.language_model(request.profile, resolved.pins.simulator),
         request.explanation,
         split_records(top, random),
         split,
@@ -182,7 +182,10 @@ async def _run_simulation(
     request = resolved.request
     tokens = await _simulation_tokens(resolved, context)
     simulation = await simulate(
-        request.simulator, context.runtime.llms.get(request.profile), request.explanation, tokens
+        request.simulator,
+        context.language_model(request.profile, resolved.pins.simulator),
+        request.explanation,
+        tokens,
     )
     return SimulationResult(
         simulator=request.simulator,

@@ -27,22 +27,28 @@ class ModelInfo:
         Attributes:
             available (bool):
             description (str):
+            device (str): Where it runs: auto, cpu, cuda, cuda:N or mps.
+            dtype (str): Its precision: auto, float32, bfloat16 or float16.
             name (str):
-            revision (str):
+            revision (None | str): What identifies its weights; null if unavailable.
             architecture (None | str | Unset):
             gated (bool | None | Unset):
             layers (int | None | Unset):
             neurons_per_layer (int | None | Unset):
+            unavailable_reason (None | str | Unset): Why it cannot run now (missing files, no worker with its device).
      """
 
     available: bool
     description: str
+    device: str
+    dtype: str
     name: str
-    revision: str
+    revision: None | str
     architecture: None | str | Unset = UNSET
     gated: bool | None | Unset = UNSET
     layers: int | None | Unset = UNSET
     neurons_per_layer: int | None | Unset = UNSET
+    unavailable_reason: None | str | Unset = UNSET
 
 
 
@@ -53,8 +59,13 @@ class ModelInfo:
 
         description = self.description
 
+        device = self.device
+
+        dtype = self.dtype
+
         name = self.name
 
+        revision: None | str
         revision = self.revision
 
         architecture: None | str | Unset
@@ -81,12 +92,20 @@ class ModelInfo:
         else:
             neurons_per_layer = self.neurons_per_layer
 
+        unavailable_reason: None | str | Unset
+        if isinstance(self.unavailable_reason, Unset):
+            unavailable_reason = UNSET
+        else:
+            unavailable_reason = self.unavailable_reason
+
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
             "available": available,
             "description": description,
+            "device": device,
+            "dtype": dtype,
             "name": name,
             "revision": revision,
         })
@@ -98,6 +117,8 @@ class ModelInfo:
             field_dict["layers"] = layers
         if neurons_per_layer is not UNSET:
             field_dict["neurons_per_layer"] = neurons_per_layer
+        if unavailable_reason is not UNSET:
+            field_dict["unavailable_reason"] = unavailable_reason
 
         return field_dict
 
@@ -110,9 +131,19 @@ class ModelInfo:
 
         description = d.pop("description")
 
+        device = d.pop("device")
+
+        dtype = d.pop("dtype")
+
         name = d.pop("name")
 
-        revision = d.pop("revision")
+        def _parse_revision(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        revision = _parse_revision(d.pop("revision"))
+
 
         def _parse_architecture(data: object) -> None | str | Unset:
             if data is None:
@@ -154,15 +185,28 @@ class ModelInfo:
         neurons_per_layer = _parse_neurons_per_layer(d.pop("neurons_per_layer", UNSET))
 
 
+        def _parse_unavailable_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        unavailable_reason = _parse_unavailable_reason(d.pop("unavailable_reason", UNSET))
+
+
         model_info = cls(
             available=available,
             description=description,
+            device=device,
+            dtype=dtype,
             name=name,
             revision=revision,
             architecture=architecture,
             gated=gated,
             layers=layers,
             neurons_per_layer=neurons_per_layer,
+            unavailable_reason=unavailable_reason,
         )
 
         return model_info

@@ -8,9 +8,10 @@ from pydantic import BaseModel
 
 from autointerp.api.deps import ResourcesDep
 from autointerp.api.problems import PROBLEM_RESPONSES, problem_response
+from autointerp.application.neurons import model_unavailable
 from autointerp.schemas.common import Problem
 from autointerp.store.redis import is_reachable
-from autointerp.subjects.catalog import source_is_present
+from autointerp.subjects.catalog import missing_files
 
 router = APIRouter(tags=["health"])
 
@@ -35,14 +36,21 @@ async def livez() -> Health:
     responses={503: PROBLEM_RESPONSES[503]},
 )
 async def readyz(resources: ResourcesDep) -> Health | Response:
-    """Ready to serve: Redis answers and the models this instance serves are on disk."""
-    checks = {"redis": "ok" if await is_reachable(resources.redis) else "unreachable"}
-    for name, source in resources.catalog.sources.items():
-        checks[f"model:{name}"] = "ok" if source_is_present(source) else "missing"
+    """Ready to serve: Redis answers, and every configured model can run (its files are here
+    and, for a model on an accelerator, some live model worker has that device)."""
+    redis_up = await is_reachable(resources.redis)
+    checks = {"redis": "ok" if redis_up else "unreachable"}
+    catalog = resources.catalog
+    for name, source in catalog.sources.items():
+        if redis_up:
+            reason = await model_unavailable(resources, name)
+        else:  # the device check needs the worker registry in Redis
+            reason = missing_files(source, catalog.allow_hub_downloads)
+        checks[f"model:{name}"] = "ok" if reason is None else f"unavailable: {reason}"
     failing = [name for name, state in checks.items() if state != "ok"]
     if not failing:
         return Health(status="ready", checks=checks)
-    reasons = ", ".join(f"{name} is {checks[name]}" for name in failing)
+    reasons = "; ".join(f"{name} is {checks[name]}" for name in failing)
     problem = Problem(
         title="Service Unavailable", status=503, detail=f"not ready: {reasons}", checks=checks
     )

@@ -2,45 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Path, Query, Response
 
 from autointerp.api.deps import ResourcesDep
 from autointerp.api.problems import PROBLEM_RESPONSES
 from autointerp.application import neurons
-from autointerp.interp.errors import AutointerpError
-from autointerp.resources import Resources
 from autointerp.schemas.activations import ModelInfo, NeuronRecordPublic
 from autointerp.schemas.batches import RankedNeuron
 from autointerp.schemas.conversions import neuron_record_out
-from autointerp.subjects.catalog import source_is_present
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
-
-
-def _info(resources: Resources, name: str) -> ModelInfo:
-    source = resources.catalog.source(name)
-    info = ModelInfo(
-        name=name,
-        description=source.description,
-        revision=source.revision,
-        available=source_is_present(source),
-    )
-    if not info.available:
-        return info
-    try:
-        shape = resources.catalog.shape(name)
-    except AutointerpError:
-        return info
-    return info.model_copy(
-        update={
-            "architecture": shape.architecture,
-            "layers": shape.layers,
-            "neurons_per_layer": shape.neurons_per_layer,
-            "gated": shape.gated,
-        }
-    )
 
 
 @router.get(
@@ -48,8 +19,7 @@ def _info(resources: Resources, name: str) -> ModelInfo:
 )
 async def list_models(resources: ResourcesDep) -> list[ModelInfo]:
     """Every subject model this server can record, with layers and neurons per layer."""
-    names = sorted(resources.catalog.sources)
-    return await asyncio.to_thread(lambda: [_info(resources, name) for name in names])
+    return [await neurons.model_info(resources, name) for name in sorted(resources.catalog.sources)]
 
 
 @router.get(
@@ -57,7 +27,7 @@ async def list_models(resources: ResourcesDep) -> list[ModelInfo]:
 )
 async def get_model(resources: ResourcesDep, model: str = Path(max_length=200)) -> ModelInfo:
     """One subject model."""
-    return await asyncio.to_thread(_info, resources, model)
+    return await neurons.model_info(resources, model)
 
 
 @router.get(

@@ -70,7 +70,8 @@ def sync_detailed(
 ) -> Response[Health | Problem]:
     """ Readyz
 
-     Ready to serve: Redis answers and the models this instance serves are on disk.
+     Ready to serve: Redis answers, and every configured model can run (its files are here
+    and, for a model on an accelerator, some live model worker has that device).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -98,7 +99,8 @@ def sync(
 ) -> Health | Problem | None:
     """ Readyz
 
-     Ready to serve: Redis answers and the models this instance serves are on disk.
+     Ready to serve: Redis answers, and every configured model can run (its files are here
+    and, for a model on an accelerator, some live model worker has that device).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,7 +123,8 @@ async def asyncio_detailed(
 ) -> Response[Health | Problem]:
     """ Readyz
 
-     Ready to serve: Redis answers and the models this instance serves are on disk.
+     Ready to serve: Redis answers, and every configured model can run (its files are here
+    and, for a model on an accelerator, some live model worker has that device).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,7 +152,8 @@ async def asyncio(
 ) -> Health | Problem | None:
     """ Readyz
 
-     Ready to serve: Redis answers and the models this instance serves are on disk.
+     Ready to serve: Redis answers, and every configured model can run (its files are here
+    and, for a model on an accelerator, some live model worker has that device).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
