@@ -261,6 +261,50 @@ def test_scan_with_batches_in_flight_equals_one_batch_at_a_time(loader, data_dir
     assert not _scan_threads_since(before)
 
 
+@pytest.mark.parametrize("name", ["minilm-l6", "smollm2-135m"])
+def test_the_torch_accumulation_equals_the_compiled_one(loader, data_dir, name):
+    """The accelerator path, run here on the CPU, keeps the same records as the compiled
+    host path: in every selection (signed gated units and the random and quantile samples
+    included) the same keys rank by rank, the same excerpt wherever the key is not tied with
+    another excerpt's (GELU's minimum, for one, is reached exactly by many excerpts, and the
+    paths may keep different ones of those), the same float16 activations, moments to float
+    tolerance."""
+    neurons = MlpNeurons.of(loader.model(name))
+    tokenizer = loader.tokenizer(name)
+    texts = Corpora(data_dir / "corpora").texts(BuiltinCorpus())
+    windows = list(pack_excerpts(texts, tokenizer, 32, 10 * 8 * 32 - 5))
+    pad = tokenizer.pad_token_id or 0
+    batches = [batch_tensors(windows[i : i + 8], 32, pad) for i in range(0, len(windows), 8)]
+    settings = ScanSettings(
+        layers=[0, 3], excerpt_tokens=32, top_k=4, random_k=3, quantile_bins=2, quantile_k=2
+    )
+    outputs = []
+    for accumulation in ("compiled", "torch"):
+        scanner = Scanner(neurons, settings, accumulation=accumulation)
+        for batch in batches:
+            scanner.add_batch(*batch)
+        outputs.append(scanner.finish())
+    compiled, on_device = outputs
+    assert type(on_device.layers[0]).__name__ == "TorchLayerAccumulator"
+    assert compiled.excerpt_token_ids.keys() == on_device.excerpt_token_ids.keys()
+    for layer in settings.layers:
+        a, b = compiled.layers[layer], on_device.layers[layer]
+        assert a.count == b.count
+        for ours, theirs in zip(a.selections(), b.selections(), strict=True):
+            ours, theirs = ours.ranked(), theirs.ranked()
+            # Equal keys rank by rank: where the excerpts differ, two excerpts share that key.
+            assert torch.equal(ours.keys, theirs.keys), layer
+            same = ours.excerpt_ids == theirs.excerpt_ids
+            assert same.float().mean() > 0.9, layer  # ties are the exception
+            assert torch.equal(ours.activations[same], theirs.activations[same]), layer
+        assert torch.equal(a.maximum, b.maximum) and torch.equal(a.minimum, b.minimum)
+        # float32 sums in another order: compare against what the sums could round away.
+        extreme = torch.maximum(a.maximum.abs(), a.minimum.abs()).double()
+        powers = torch.arange(1, 5, dtype=torch.float64)[:, None]
+        scale = a.count * extreme[None, :] ** powers
+        assert ((a.power_sums - b.power_sums).abs() <= 1e-6 * scale).all(), layer
+
+
 def test_a_failing_batch_fails_the_scan_with_its_own_error(loader, data_dir):
     """A batch whose forward pass fails (token ids past the vocabulary) fails the scan with
     that error; the batches after it stop instead of waiting for it, and no thread is left."""

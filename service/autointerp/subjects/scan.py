@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import torch
@@ -20,17 +21,40 @@ from transformers import PreTrainedTokenizerBase
 
 from autointerp.interp.records import ScanSettings
 from autointerp.subjects.accumulate import LayerAccumulator
+from autointerp.subjects.accumulate_torch import TorchLayerAccumulator
 from autointerp.subjects.neurons import MlpNeurons
 
 # How often (in batches) excerpts no selection holds any more are forgotten.
 _PRUNE_EVERY = 16
 
 
+Accumulation = Literal["auto", "compiled", "torch"]
+"""Where a scan accumulates: `compiled` (numba, on the host), `torch` (on the model's
+device), or `auto`: compiled for a model on the CPU, torch for one on an accelerator."""
+
+
+def make_accumulator(
+    width: int,
+    settings: ScanSettings,
+    generator: torch.Generator,
+    device: torch.device,
+    accumulation: Accumulation = "auto",
+) -> LayerAccumulator | TorchLayerAccumulator:
+    """One layer's accumulator, on the host or on the model's device."""
+    arguments = (width, settings.excerpt_tokens, settings.top_k, settings.random_k, generator)
+    on_device = accumulation == "torch" or (accumulation == "auto" and device.type != "cpu")
+    if on_device:
+        return TorchLayerAccumulator(
+            *arguments, quantile_sample=settings.quantile_sample, device=device
+        )
+    return LayerAccumulator(*arguments, quantile_sample=settings.quantile_sample)
+
+
 @dataclass
 class ScanOutput:
     """Everything a scan learned: per-layer accumulators and the tokens of held excerpts."""
 
-    layers: dict[int, LayerAccumulator]
+    layers: dict[int, LayerAccumulator | TorchLayerAccumulator]
     excerpt_token_ids: dict[int, np.ndarray] = field(default_factory=dict)
     excerpts: int = 0
     tokens: int = 0
@@ -98,21 +122,20 @@ class Scanner:
     are drawn in batch order, so a scan's result does not depend on thread timing.
     """
 
-    def __init__(self, neurons: MlpNeurons, settings: ScanSettings, streams: int = 2) -> None:
+    def __init__(
+        self,
+        neurons: MlpNeurons,
+        settings: ScanSettings,
+        streams: int = 2,
+        accumulation: Accumulation = "auto",
+    ) -> None:
         self.neurons = neurons
         self.settings = settings
         generator = torch.Generator().manual_seed(settings.seed)
         width = neurons.shape.neurons_per_layer
         self.output = ScanOutput(
             layers={
-                layer: LayerAccumulator(
-                    width,
-                    settings.excerpt_tokens,
-                    settings.top_k,
-                    settings.random_k,
-                    generator,
-                    quantile_sample=settings.quantile_sample,
-                )
+                layer: make_accumulator(width, settings, generator, neurons.device, accumulation)
                 for layer in sorted(settings.layers)  # the order the forward pass draws in
             }
         )

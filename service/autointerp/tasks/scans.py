@@ -16,16 +16,18 @@ from autointerp.schemas.conversions import scan_result, scan_settings
 from autointerp.schemas.operations import OperationKind, Resolved
 from autointerp.store.records import encode_neuron
 from autointerp.subjects.accumulate import LayerAccumulator
+from autointerp.subjects.accumulate_torch import TorchLayerAccumulator
 from autointerp.subjects.neurons import MlpNeurons
 from autointerp.subjects.scan import ScanOutput, scan_corpus
 from autointerp.tasks.base import OperationContext, Runner
 
 
-def _layer_blobs(acc: LayerAccumulator) -> dict[int, bytes]:
-    selections = [s.ranked() for s in acc.selections()]
+def _layer_blobs(acc: LayerAccumulator | TorchLayerAccumulator) -> dict[int, bytes]:
+    selections = [s.ranked() for s in acc.selections()]  # on the host, whichever path
     ids = torch.cat([s.excerpt_ids for s in selections]).numpy()
     acts_np = torch.cat([s.activations for s in selections]).numpy()
-    sums = acc.power_sums.numpy()
+    sums = acc.power_sums.cpu().numpy()
+    maximum, minimum = acc.maximum.cpu(), acc.minimum.cpu()
     blobs = {}
     for neuron in range(ids.shape[1]):
         s1, s2, s3, s4 = (float(s) for s in sums[:, neuron])
@@ -35,8 +37,8 @@ def _layer_blobs(acc: LayerAccumulator) -> dict[int, bytes]:
             s2,
             s3,
             s4,
-            maximum=float(acc.maximum[neuron]),
-            minimum=float(acc.minimum[neuron]),
+            maximum=float(maximum[neuron]),
+            minimum=float(minimum[neuron]),
         )
         blobs[neuron] = encode_neuron(ids[:, neuron], acts_np[:, neuron], stats)
     return blobs
