@@ -5,7 +5,9 @@ and random sampling included) against, on the same batches in the same run:
   (c) TransformerLens 4.x: TransformerBridge over the same weights, run_with_cache filtered
       to the MLP hidden activations (hook_post),
 and a scan that needs only the first 4 layers. (b2) runs (b) with the scan's threading (two
-batches in flight, one thread each) to show what that alone gives. Each round is one pass of
+batches in flight, one thread each) to show what that alone gives. The same model in
+bfloat16 runs the body forward and the scan again ((b-bf16), scan-bf16): on CPUs with AMX or
+AVX-512 BF16 (printed first) that precision is several times faster. Each round is one pass of
 every variant over the same batches, alternating every few batches, so that the machine's
 slow spells fall on all of them alike; the figures are tokens over the time of all rounds.
 Then peak memory of a scan over 4x more text.
@@ -58,12 +60,28 @@ Step = Callable[[list], None]
 Variant = Callable[[], tuple[Step, Callable[[], None]]]
 
 
+def cpu_description() -> str:
+    """The CPU model and whether it has the bfloat16 instructions torch uses."""
+    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = next((line.split(":", 1)[1].strip() for line in info.splitlines()
+                  if line.startswith("model name")), "unknown CPU")  # fmt: skip
+    flags = set(next((line.split(":", 1)[1].split() for line in info.splitlines()
+                      if line.startswith("flags")), []))  # fmt: skip
+    has = {name: name in flags for name in ("amx_bf16", "avx512_bf16", "avx512f", "avx2")}
+    return f"{model}; " + ", ".join(f"{k} {'yes' if v else 'no'}" for k, v in has.items())
+
+
 def _variants(model, tokenizer, loader) -> dict[str, Variant]:  # noqa: ANN001
+    import copy
+
+    import torch
     from transformer_lens.model_bridge import TransformerBridge
 
     from autointerp.subjects.neurons import MlpNeurons
 
     neurons = MlpNeurons.of(model)
+    model_bf16 = copy.deepcopy(model).to(torch.bfloat16)
+    neurons_bf16 = MlpNeurons.of(model_bf16)
     folder = str(loader._converted_path(loader.catalog.source("smollm2-135m")))
     bridge = TransformerBridge.boot_transformers(folder, hf_model=model, tokenizer=tokenizer)
 
@@ -72,6 +90,9 @@ def _variants(model, tokenizer, loader) -> dict[str, Variant]:  # noqa: ANN001
 
     def body(ids, mask) -> None:  # noqa: ANN001
         model.model(input_ids=ids, attention_mask=mask.long(), use_cache=False)
+
+    def body_bf16(ids, mask) -> None:  # noqa: ANN001
+        model_bf16.model(input_ids=ids, attention_mask=mask.long(), use_cache=False)
 
     def transformer_lens(ids, _) -> None:  # noqa: ANN001
         bridge.run_with_cache(ids, names_filter=lambda name: name.endswith("mlp.hook_post"))
@@ -85,6 +106,10 @@ def _variants(model, tokenizer, loader) -> dict[str, Variant]:  # noqa: ANN001
         "scan, first 4 layers": _scan(neurons, [0, 1, 2, 3]),
         "scan, all layers, quantile samples 5x5": _scan(
             neurons, list(range(neurons.shape.layers)), quantile_bins=5
+        ),
+        "(b-bf16) body forward, bfloat16": _each_batch(body_bf16),
+        "scan-bf16, all 30 layers, bfloat16": _scan(
+            neurons_bf16, list(range(neurons.shape.layers))
         ),
     }
 
@@ -177,6 +202,7 @@ def _throughput(args: argparse.Namespace) -> None:
         _compile_scan_kernels(model, batches[0])
         rounds = [_round(variants, chunks, shift) for shift in range(args.rounds)]
     rate = {name: tokens * len(rounds) / sum(r[name] for r in rounds) for name in variants}
+    print(cpu_description())
     print(
         f"SmolLM2-135M, {tokens} tokens per round ({len(batches)} batches of 16x64, variants "
         f"alternating every {args.chunk}), {args.rounds} rounds, tokens/s over all rounds; "
@@ -196,7 +222,11 @@ def _throughput(args: argparse.Namespace) -> None:
         ("scan / (b) body forward", scan, "(b) body forward", 0.95),
         ("scan / (c) TransformerLens", scan, "(c) TransformerLens run_with_cache", 1.2),
         ("4-layer scan / (a)", "scan, first 4 layers", "(a) full forward + LM head", 8),
-    ]
+        ("scan-bf16 / (b-bf16)", "scan-bf16, all 30 layers, bfloat16",
+         "(b-bf16) body forward, bfloat16", 0.95),
+        ("scan-bf16 / (a) float32", "scan-bf16, all 30 layers, bfloat16",
+         "(a) full forward + LM head", 2.0),
+    ]  # fmt: skip
     for label, numerator, denominator, goal in goals:
         print(f"  {label:28s} = {ratio(numerator, denominator)}  goal >= {goal}")
     others = [

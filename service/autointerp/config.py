@@ -129,6 +129,14 @@ class Settings(BaseSettings):
         description="Most memory a scan's held excerpts may take; larger scans are refused "
         "with a 422 naming the figure (a worker killed for memory would only retry).",
     )
+    scan_streams: int = Field(
+        default=0,
+        ge=0,
+        le=8,
+        description="Batches a scan keeps in flight, each in its own thread with its share of "
+        "the cores; 0: the measured default (2). bench/scan_throughput.py's (b2) / (b) says "
+        "whether 2 beats 1 on a machine.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     llm_profiles: dict[str, LLMProfile] = Field(default_factory=_default_profiles)
     models: dict[str, ModelConfig] = Field(

@@ -105,3 +105,44 @@ async def test_load_1000_submissions_of_200_requests(server, clean_redis):
         for operation_id in ids:
             done = await wait_for_operation(client, operation_id, timeout_s=120)
             assert done["state"] == "succeeded"
+
+
+async def test_a_scan_split_over_two_workers_equals_one_scan(settings):
+    """Layer groups scanned as child operations by two worker processes give the records
+    one scan of every layer gives, under one scan id."""
+    api_only = settings.model_copy(update={"in_process_worker": False})
+    workers = [start_worker(settings, "model", "llm") for _ in range(2)]
+    body = {
+        "model": "minilm-l6",
+        "corpus": {"type": "builtin"},
+        "max_tokens": 4096,
+        "excerpt_tokens": 32,
+        "top_k": 5,
+        "random_k": 4,
+        "quantile_bins": 2,
+        "quantile_k": 2,
+    }
+    try:
+        async with running_app(api_only) as client:
+            whole = (await client.post("/v1/scans", json=body)).json()
+            split = (await client.post("/v1/scans", json={**body, "layer_groups": 3})).json()
+            whole = await wait_for_operation(client, whole["id"], timeout_s=240)
+            split = await wait_for_operation(client, split["id"], timeout_s=240)
+            assert whole["state"] == split["state"] == "succeeded", (whole, split)
+            assert whole["id"] != split["id"]
+            for field in ("layers", "excerpts", "tokens", "neurons_per_layer"):
+                assert whole["result"][field] == split["result"][field], field
+            children = (await client.get("/v1/operations", params={"kind": "scan"})).json()
+            assert len(children["operations"]) == 2 + 3  # the two scans and the 3 groups
+            for layer in range(6):
+                for neuron in (0, 7, 1535):
+                    path = f"/v1/models/minilm-l6/layers/{layer}/neurons/{neuron}"
+                    one = (await client.get(path, params={"scan": whole["id"]})).json()
+                    parts = (await client.get(path, params={"scan": split["id"]})).json()
+                    assert parts.pop("scan_id") == split["id"]
+                    one.pop("scan_id")
+                    assert one == parts, (layer, neuron)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=30)

@@ -163,3 +163,13 @@ async def test_a_batch_submits_its_children_through_its_context(tmp_path):
     assert done.state is OperationState.succeeded, done.error
     assert [c.index for c in done.result.children] == [1, 3]
     assert done.result.failed == 2
+
+
+def test_layer_groups_are_consecutive_and_even():
+    from autointerp.tasks.scans import layer_groups
+
+    assert layer_groups(list(range(6)), 4) == [[0, 1], [2, 3], [4], [5]]
+    assert layer_groups([3, 9], 2) == [[3], [9]]
+    assert [layer for group in layer_groups(list(range(30)), 7) for layer in group] == list(
+        range(30)
+    )

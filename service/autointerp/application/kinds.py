@@ -15,6 +15,7 @@ every LLM-call cache key carries.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -54,6 +55,12 @@ class KindSpec(Generic[RequestT]):
     version: int
     """Part of every operation id of this kind."""
     resolve: Callable[[RequestT, Resources], Awaitable[Resolved[RequestT]]]
+    route: Callable[[RequestT], Queue] | None = None
+    """Picks the queue by the resolved request, where that depends on it."""
+
+    def queue_for(self, request: RequestT) -> Queue:
+        """The queue a resolved request runs on."""
+        return self.route(request) if self.route is not None else self.queue
 
 
 def _check_simulator(resources: Resources, kind: SimulatorKind, profile: str) -> None:
@@ -85,26 +92,45 @@ async def _activations(
     return Resolved(request=request, pins=Pins(model_revision=revision))
 
 
+def _layer_groups(
+    request: ScanRequest, layers: list[int], per_layer_mb: float, limit_mb: int
+) -> int:
+    """How many groups the layers are scanned in: as asked, or (0) as few as the memory
+    budget allows; each group must fit the budget."""
+    if request.layer_groups > len(layers):
+        raise InvalidRequest(
+            f"layer_groups is {request.layer_groups}, but the scan records {len(layers)} layers"
+        )
+    groups = request.layer_groups or max(1, math.ceil(per_layer_mb * len(layers) / limit_mb))
+    largest = per_layer_mb * math.ceil(len(layers) / min(groups, len(layers)))
+    if largest > limit_mb:
+        raise InvalidRequest(
+            f"this scan would hold {largest:.0f} MB of excerpts on one worker (layers x neurons"
+            " x (2 top_k + random_k + quantile_bins x quantile_k) x excerpt_tokens), more than "
+            f"this server's {limit_mb} MB: split it over more layer groups, record fewer "
+            "layers, smaller selections or shorter excerpts"
+        )
+    return min(groups, len(layers))
+
+
 async def _scan(request: ScanRequest, resources: Resources) -> Resolved[ScanRequest]:
     shape = await model_shape(resources, request.model)
     await require_available(resources, request.model)
     layers = sorted(set(request.layers)) if request.layers else list(range(shape.layers))
     for layer in layers:
         shape.check(layer)
-    held_mb = scan_settings(request, layers).held_bytes(shape.neurons_per_layer) / 2**20
-    limit_mb = resources.settings.scan_memory_mb
-    if held_mb > limit_mb:
-        raise InvalidRequest(
-            f"this scan would hold {held_mb:.0f} MB of excerpts (layers x neurons x "
-            f"(2 top_k + random_k + quantile_bins x quantile_k) x excerpt_tokens), more than "
-            f"this server's {limit_mb} MB: record fewer layers, smaller selections or "
-            "shorter excerpts"
-        )
+    per_layer_mb = scan_settings(request, [0]).held_bytes(shape.neurons_per_layer) / 2**20
+    groups = _layer_groups(request, layers, per_layer_mb, resources.settings.scan_memory_mb)
     corpus = await asyncio.to_thread(resources.corpora.identity, request.corpus)
     return Resolved(
-        request=request.model_copy(update={"layers": layers}),
+        request=request.model_copy(update={"layers": layers, "layer_groups": groups}),
         pins=Pins(model_revision=await model_revision(resources, request.model), corpus=corpus),
     )
+
+
+def _scan_queue(request: ScanRequest) -> Queue:
+    # A split scan only submits its groups and waits: it must not hold a model worker.
+    return Queue.llm if request.layer_groups > 1 else Queue.model
 
 
 async def _explanation(
@@ -167,7 +193,8 @@ async def _batch(request: BatchRequest, resources: Resources) -> Resolved[BatchR
 KINDS: dict[OperationKind, KindSpec[Any]] = {
     OperationKind.tokenization: KindSpec(Queue.model, 1, _tokenization),
     OperationKind.activations: KindSpec(Queue.model, 1, _activations),
-    OperationKind.scan: KindSpec(Queue.model, 1, _scan),
+    # 2: each layer's random samples come from its own seeded generator.
+    OperationKind.scan: KindSpec(Queue.model, 2, _scan, route=_scan_queue),
     # 2: calibration cross-fitted on the scored split by default; k = 1 skips valid.
     OperationKind.explanation: KindSpec(Queue.llm, 2, _explanation),
     OperationKind.simulation: KindSpec(Queue.llm, 1, _simulation),

@@ -39,7 +39,9 @@ async def submit_operation(
 ) -> tuple[Operation, SubmitOutcome]:
     """Create the operation for `request` (or find its twin) and enqueue it if it is new."""
     spec = KINDS[kind]
-    resolved = (await spec.resolve(request, resources)).model_dump(mode="json")
+    resolved_form = await spec.resolve(request, resources)
+    resolved_request = resolved_form.request
+    resolved = resolved_form.model_dump(mode="json")
     # The prompt version too: an explanation or score from other prompts is another result.
     operation_id = content_hash(
         {"kind": kind.value, "version": spec.version, "prompts": PROMPT_VERSION, **resolved}
@@ -48,7 +50,7 @@ async def submit_operation(
         await _claim_idempotency_key(resources, idempotency_key, operation_id)
     outcome = await resources.operations.submit(operation_id, kind, canonical_json(resolved))
     if outcome is not SubmitOutcome.existing:
-        await brokers.enqueue(spec.queue, operation_id)
+        await brokers.enqueue(spec.queue_for(resolved_request), operation_id)
     operation = await resources.operations.get(operation_id)
     if operation is None:  # only if someone deleted it between our two calls
         raise DependencyUnavailable(

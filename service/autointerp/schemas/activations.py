@@ -104,6 +104,14 @@ class ScanRequest(StrictModel):
     )
     quantile_k: int = Field(default=5, ge=1, le=20, description="Excerpts per quantile bin.")
     max_tokens: int = Field(default=200_000, ge=1, le=MAX_SCAN_TOKENS)
+    layer_groups: int = Field(
+        default=1,
+        ge=0,
+        le=64,
+        description="Split the layers into this many groups, each scanned as a child operation "
+        "on the model queue, so that several workers scan one model at once; the scan's "
+        "records equal an unsplit scan's. 0 splits by this server's memory budget per scan.",
+    )
     batch_size: int = Field(default=16, ge=1, le=256)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 

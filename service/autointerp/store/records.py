@@ -104,6 +104,17 @@ def decode_neuron(blob: bytes, meta: ScanMeta) -> StoredNeuron:
     return StoredNeuron(ids, acts.reshape(slots, tokens), stats)
 
 
+async def _hash_chunks(redis: Redis, key: str, size: int = 1000) -> Any:
+    """A hash's fields and values, a chunk at a time (never the whole hash in one reply)."""
+    cursor = 0
+    while True:
+        cursor, chunk = await redis.hscan(key, cursor, count=size)
+        if chunk:
+            yield chunk
+        if cursor == 0:
+            return
+
+
 class RecordStore:
     """Reads and writes scans."""
 
@@ -132,6 +143,17 @@ class RecordStore:
         """Store the text of every token id the scan's excerpts hold."""
         if texts:
             await self.redis.hset(self._key(scan_id, "vocab"), mapping=texts)  # type: ignore[arg-type]
+
+    async def adopt(self, scan_id: str, part: ScanMeta) -> None:
+        """Make another scan's records of its layers, its excerpts and their token texts this
+        scan's too (the groups of a split scan become one scan)."""
+        for layer in part.layers:
+            source = self._key(part.scan_id, f"layer:{layer}")
+            await self.redis.copy(source, self._key(scan_id, f"layer:{layer}"), replace=True)
+        for suffix in ("excerpts", "vocab"):
+            target = self._key(scan_id, suffix)
+            async for chunk in _hash_chunks(self.redis, self._key(part.scan_id, suffix)):
+                await self.redis.hset(target, mapping=chunk)
 
     async def finish(self, meta: ScanMeta) -> None:
         """Publish the scan: written last, so a reader never sees half a scan."""

@@ -119,7 +119,7 @@ def _file_texts(path: Path, text_field: str) -> Iterator[str]:
 
 def _huggingface_texts(spec: HuggingFaceCorpus) -> Iterator[str]:
     try:
-        import datasets  # type: ignore[import-not-found]  # optional
+        import datasets
     except ImportError:
         raise InvalidRequest(
             "Hugging Face datasets need the optional 'datasets' package on the server"

@@ -112,31 +112,51 @@ def stream_pool(streams: int) -> ThreadPoolExecutor:
     )
 
 
+def layer_generator(seed: int, layer: int) -> torch.Generator:
+    """The random source of one layer's samples: it depends on the scan's seed and the layer
+    alone, so a scan of some layers keeps the records an all-layer scan keeps for them (what
+    lets a scan be split into layer groups on several workers)."""
+    return torch.Generator().manual_seed(seed * 65_536 + layer)
+
+
+# Batches in flight, each in its own thread with its share of the cores. Measured with
+# bench/scan_throughput.py, (b2) / (b): 1.10x on AMD Zen 3 (AVX2) and 1.30x on an Intel Xeon
+# with AMX and AVX-512 (bench/README.md), so two wherever we have measured;
+# AUTOINTERP_SCAN_STREAMS overrides it where another number measures faster.
+DEFAULT_STREAMS = 2
+
+
 class Scanner:
     """Feeds batches of excerpts through the model into every layer's accumulator.
 
-    Two batches are in flight at once, each in its own thread with half the cores for torch.
-    The accumulation is single-threaded compiled code: while one thread accumulates a layer,
-    the other keeps the cores busy with its forward pass, where with one batch at a time the
-    second core would wait. Each layer still takes the batches in order, and the random keys
-    are drawn in batch order, so a scan's result does not depend on thread timing.
+    With two batches in flight, each in its own thread with half the cores for torch, one
+    thread's single-threaded compiled accumulation overlaps the other's forward pass, where
+    with one batch at a time the second core would wait.
+    Each layer still takes the batches in order, and each layer's random keys are drawn in
+    batch order, so a scan's result does not depend on thread timing.
     """
 
     def __init__(
         self,
         neurons: MlpNeurons,
         settings: ScanSettings,
-        streams: int = 2,
+        streams: int | None = None,
         accumulation: Accumulation = "auto",
     ) -> None:
         self.neurons = neurons
         self.settings = settings
-        generator = torch.Generator().manual_seed(settings.seed)
+        streams = streams or DEFAULT_STREAMS
         width = neurons.shape.neurons_per_layer
         self.output = ScanOutput(
             layers={
-                layer: make_accumulator(width, settings, generator, neurons.device, accumulation)
-                for layer in sorted(settings.layers)  # the order the forward pass draws in
+                layer: make_accumulator(
+                    width,
+                    settings,
+                    layer_generator(settings.seed, layer),
+                    neurons.device,
+                    accumulation,
+                )
+                for layer in sorted(settings.layers)
             }
         )
         self._streams = streams
@@ -263,9 +283,10 @@ def scan_corpus(
     texts: Iterable[str],
     settings: ScanSettings,
     on_batch: Callable[[ScanOutput], None] = lambda _: None,
+    streams: int | None = None,
 ) -> ScanOutput:
     """Run the scan; `on_batch` sees progress after each batch and may raise to stop it."""
-    scanner = Scanner(neurons, settings)
+    scanner = Scanner(neurons, settings, streams)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     windows = pack_excerpts(texts, tokenizer, settings.excerpt_tokens, settings.max_tokens)
     try:

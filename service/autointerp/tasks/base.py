@@ -3,6 +3,7 @@ way to submit child operations, all passed in explicitly."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -76,6 +77,32 @@ class OperationContext:
         if operation is not None and operation.state is OperationState.cancelled:
             raise OperationCancelled(f"operation {self.operation_id} was cancelled")
         await operations.report_progress(self.operation_id, fraction, message)
+
+
+POLL_S = 0.5
+
+
+async def wait_for_children(
+    context: OperationContext, children: dict[Any, str], what: str
+) -> dict[Any, Operation | None]:
+    """Wait until every child operation has finished, reporting how many have; if this one
+    is cancelled, its children are cancelled too. Returns each child as it ended (None if it
+    expired meanwhile)."""
+    operations = context.resources.operations
+    try:
+        while True:
+            current = {key: await operations.get(o) for key, o in children.items()}
+            finished = sum(1 for o in current.values() if o is None or o.state.is_terminal)
+            await context.report_progress(
+                finished / len(children), f"{finished} of {len(children)} {what} done"
+            )
+            if finished == len(children):
+                return current
+            await asyncio.sleep(POLL_S)
+    except OperationCancelled:
+        for operation_id in children.values():
+            await operations.cancel(operation_id)
+        raise
 
 
 RequestT = TypeVar("RequestT", bound=Any)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from autointerp.interp.errors import OperationCancelled
 from autointerp.schemas.batches import BatchChild, BatchRequest, BatchResult
 from autointerp.schemas.explanations import ExplanationRequest, ExplanationResult, NeuronRef
 from autointerp.schemas.operations import Operation, OperationKind, OperationState, Resolved
-from autointerp.tasks.base import OperationContext, Runner
+from autointerp.tasks.base import OperationContext, Runner, wait_for_children
 
-POLL_S = 0.5
 # What every child explanation takes from the batch request as it is.
 _CHILD_OPTIONS = {"explainer", "profile", "polarity", "samples", "temperature", "simulator"}
 
@@ -38,21 +34,7 @@ async def _run(resolved: Resolved[BatchRequest], context: OperationContext) -> B
             OperationKind.explanation, ExplanationRequest(neuron=neuron, **options)
         )
         children[index] = child.id
-    operations = context.resources.operations
-    try:
-        while True:
-            current = {i: await operations.get(o) for i, o in children.items()}
-            finished = sum(1 for o in current.values() if o is None or o.state.is_terminal)
-            await context.report_progress(
-                finished / len(children), f"{finished} of {len(children)} neurons done"
-            )
-            if finished == len(children):
-                break
-            await asyncio.sleep(POLL_S)
-    except OperationCancelled:
-        for operation_id in children.values():
-            await operations.cancel(operation_id)
-        raise
+    current = await wait_for_children(context, children, "neurons")
     rows = [_child(i, o) for i, o in current.items() if o is not None]
     succeeded = sum(r.state is OperationState.succeeded for r in rows)
     return BatchResult(

@@ -9,17 +9,17 @@ import numpy as np
 import torch
 from transformers import PreTrainedTokenizerBase
 
-from autointerp.interp.errors import OperationCancelled
+from autointerp.interp.errors import OperationCancelled, OperationFailed
 from autointerp.interp.records import ActivationStats, ScanMeta
 from autointerp.schemas.activations import ScanRequest, ScanResult
 from autointerp.schemas.conversions import scan_result, scan_settings
-from autointerp.schemas.operations import OperationKind, Resolved
+from autointerp.schemas.operations import OperationKind, OperationState, Resolved
 from autointerp.store.records import encode_neuron
 from autointerp.subjects.accumulate import LayerAccumulator
 from autointerp.subjects.accumulate_torch import TorchLayerAccumulator
 from autointerp.subjects.neurons import MlpNeurons
 from autointerp.subjects.scan import ScanOutput, scan_corpus
-from autointerp.tasks.base import OperationContext, Runner
+from autointerp.tasks.base import OperationContext, Runner, wait_for_children
 
 
 def _layer_blobs(acc: LayerAccumulator | TorchLayerAccumulator) -> dict[int, bytes]:
@@ -52,9 +52,52 @@ def _vocabulary(output: ScanOutput, tokenizer: PreTrainedTokenizerBase) -> dict[
     return {int(t): str(tokenizer.decode([int(t)])) for t in ids}
 
 
+def layer_groups(layers: list[int], groups: int) -> list[list[int]]:
+    """Consecutive layers in `groups` groups whose sizes differ by at most one."""
+    size, extra = divmod(len(layers), groups)
+    bounds = [g * size + min(g, extra) for g in range(groups + 1)]
+    return [layers[bounds[g] : bounds[g + 1]] for g in range(groups)]
+
+
+async def _run_split(resolved: Resolved[ScanRequest], context: OperationContext) -> ScanResult:
+    """Scan the layer groups as child scans (any model worker takes each), then make their
+    records one scan under this operation's id."""
+    request = resolved.request
+    assert request.layers is not None, "submit resolves the layers"
+    children = {}
+    for group in layer_groups(request.layers, request.layer_groups):
+        child = request.model_copy(update={"layers": group, "layer_groups": 1})
+        children[group[0]] = (await context.submit(OperationKind.scan, child)).id
+    done = await wait_for_children(context, children, "layer groups")
+    store, parts = context.resources.records, []
+    for first, operation in done.items():
+        found = await store.meta(children[first])
+        if operation is None or operation.state is not OperationState.succeeded or found is None:
+            reason = operation.error.detail if operation and operation.error else "it is gone"
+            raise OperationFailed(
+                f"the scan of the layer group from layer {first} failed: {reason}"
+            )
+        parts.append(found)
+    for part in parts:
+        await store.adopt(context.operation_id, part)
+    meta = ScanMeta(
+        scan_id=context.operation_id,
+        model=request.model,
+        model_revision=str(resolved.pins.model_revision),
+        settings=scan_settings(request, request.layers),
+        neurons_per_layer=parts[0].neurons_per_layer,
+        excerpts=parts[0].excerpts,
+        tokens=parts[0].tokens,
+    )
+    await store.finish(meta)
+    return scan_result(meta)
+
+
 async def _run(resolved: Resolved[ScanRequest], context: OperationContext) -> ScanResult:
     request, revision = resolved.request, str(resolved.pins.model_revision)
     assert request.layers is not None, "submit resolves the layers"
+    if request.layer_groups > 1:
+        return await _run_split(resolved, context)
     settings = scan_settings(request, request.layers)
     models = context.runtime.models
     models.check_revision(request.model, revision)
@@ -75,7 +118,8 @@ async def _run(resolved: Resolved[ScanRequest], context: OperationContext) -> Sc
         neurons = MlpNeurons.of(models.model(request.model))
         tokenizer = models.tokenizer(request.model)
         texts = context.resources.corpora.texts(request.corpus)
-        output = scan_corpus(neurons, tokenizer, texts, settings, progress)
+        streams = context.resources.settings.scan_streams or None
+        output = scan_corpus(neurons, tokenizer, texts, settings, progress, streams)
         return output, neurons, _vocabulary(output, tokenizer)
 
     try:

@@ -34,6 +34,9 @@ class ScanRequest:
             model (str): A model name from GET /v1/models.
             batch_size (int | Unset):  Default: 16.
             excerpt_tokens (int | Unset):  Default: 64.
+            layer_groups (int | Unset): Split the layers into this many groups, each scanned as a child operation on the
+                model queue, so that several workers scan one model at once; the scan's records equal an unsplit scan's. 0
+                splits by this server's memory budget per scan. Default: 1.
             layers (list[int] | None | Unset): Layers to record; all when omitted.
             max_tokens (int | Unset):  Default: 200000.
             quantile_bins (int | Unset): Also sample excerpts within this many quantile bins of excerpt max activation
@@ -48,6 +51,7 @@ class ScanRequest:
     model: str
     batch_size: int | Unset = 16
     excerpt_tokens: int | Unset = 64
+    layer_groups: int | Unset = 1
     layers: list[int] | None | Unset = UNSET
     max_tokens: int | Unset = 200000
     quantile_bins: int | Unset = 0
@@ -82,6 +86,8 @@ class ScanRequest:
 
         excerpt_tokens = self.excerpt_tokens
 
+        layer_groups = self.layer_groups
+
         layers: list[int] | None | Unset
         if isinstance(self.layers, Unset):
             layers = UNSET
@@ -115,6 +121,8 @@ class ScanRequest:
             field_dict["batch_size"] = batch_size
         if excerpt_tokens is not UNSET:
             field_dict["excerpt_tokens"] = excerpt_tokens
+        if layer_groups is not UNSET:
+            field_dict["layer_groups"] = layer_groups
         if layers is not UNSET:
             field_dict["layers"] = layers
         if max_tokens is not UNSET:
@@ -189,6 +197,8 @@ class ScanRequest:
 
         excerpt_tokens = d.pop("excerpt_tokens", UNSET)
 
+        layer_groups = d.pop("layer_groups", UNSET)
+
         def _parse_layers(data: object) -> list[int] | None | Unset:
             if data is None:
                 return data
@@ -224,6 +234,7 @@ class ScanRequest:
             model=model,
             batch_size=batch_size,
             excerpt_tokens=excerpt_tokens,
+            layer_groups=layer_groups,
             layers=layers,
             max_tokens=max_tokens,
             quantile_bins=quantile_bins,
