@@ -148,6 +148,11 @@ class Settings(BaseSettings):
         default=None,
         description="A JSON file of more models: {name: {source, location, ...}}.",
     )
+    hub_cache_dir: Path | None = Field(
+        default=None,
+        description="The Hugging Face hub cache hub models are read from (default: "
+        "huggingface_hub's, HF_HUB_CACHE).",
+    )
     allow_hub_downloads: bool = Field(
         default=False,
         description="Let workers fetch hub models (at their pinned revision) that are not in "

@@ -13,7 +13,12 @@ from autointerp.llm.profiles import LLMProfiles
 from autointerp.store.operations import OperationStore
 from autointerp.store.records import RecordStore
 from autointerp.store.workers import WorkerRegistry
-from autointerp.subjects.catalog import ModelCatalog, builtin_sources, configured_sources
+from autointerp.subjects.catalog import (
+    HubAccess,
+    ModelCatalog,
+    builtin_sources,
+    configured_sources,
+)
 from autointerp.subjects.corpora import Corpora
 
 
@@ -34,7 +39,8 @@ class Resources:
 def build_resources(settings: Settings, redis: Redis) -> Resources:
     """Wire the shared adapters for one process."""
     sources = {**builtin_sources(), **configured_sources(settings.configured_models())}
-    catalog = ModelCatalog(sources, allow_hub_downloads=settings.allow_hub_downloads)
+    hub = HubAccess(settings.allow_hub_downloads, settings.hub_cache_dir)
+    catalog = ModelCatalog(sources, hub)
     return Resources(
         settings=settings,
         redis=redis,

@@ -192,3 +192,36 @@ async def test_a_missing_folder_is_named_by_readyz_and_refused(settings, tmp_pat
     assert ready.status_code == 503 and "does not exist" in ready.json()["checks"]["model:gone"]
     assert info["available"] is False and info["revision"] is None
     assert refused.status_code == 422 and "does not exist" in refused.json()["detail"]
+
+
+async def test_a_hub_model_loads_from_the_local_cache_at_its_pinned_revision(settings, tmp_path):
+    """A hub model is read from the local Hugging Face cache at its pinned commit, with
+    downloads off; a commit the cache does not hold is unavailable, saying why."""
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo = tmp_path / "hub" / "models--autointerp-tests--tiny-llama"
+    _build("llama", repo / "snapshots" / commit)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(commit)
+    models = {
+        "hub-llama": ModelConfig(
+            source="hub", location="autointerp-tests/tiny-llama", revision=commit
+        ),
+        "hub-elsewhere": ModelConfig(
+            source="hub", location="autointerp-tests/tiny-llama", revision="f" * 40
+        ),
+    }
+    configured = settings.model_copy(update={"models": models, "hub_cache_dir": tmp_path / "hub"})
+    async with running_app(configured) as client:
+        info = (await client.get("/v1/models/hub-llama")).json()
+        missing = (await client.get("/v1/models/hub-elsewhere")).json()
+        body = {"model": "hub-llama", "texts": TEXTS[:1], "layer": 1, "neurons": NEURONS}
+        done = await wait_for_operation(
+            client, (await client.post("/v1/activations", json=body)).json()["id"]
+        )
+    assert info["available"] and info["revision"] == commit and info["layers"] == 2
+    assert missing["available"] is False
+    assert "not in the local Hugging Face cache" in missing["unavailable_reason"]
+    assert done["state"] == "succeeded", done["error"]
+    text = done["result"]["texts"][0]
+    expected = _hooked(repo / "snapshots" / commit, "llama", 1, text["token_ids"])[:, NEURONS]
+    assert torch.allclose(torch.tensor(text["activations"]), expected, atol=1e-5)

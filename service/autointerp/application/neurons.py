@@ -20,7 +20,7 @@ async def model_unavailable(resources: Resources, model: str) -> str | None:
     device that no live model worker has."""
     catalog = resources.catalog
     source = catalog.source(model)
-    missing = await asyncio.to_thread(missing_files, source, catalog.allow_hub_downloads)
+    missing = await asyncio.to_thread(missing_files, source, catalog.hub)
     if missing is not None:
         return missing
     if source.device in ("auto", "cpu"):

@@ -162,22 +162,40 @@ def builtin_sources() -> dict[str, ModelSource]:
     }
 
 
-def _hub_config(source: ModelSource, allow_downloads: bool) -> Path | None:
-    cached = try_to_load_from_cache(source.location, "config.json", revision=source.revision)
-    if isinstance(cached, str):
-        return Path(cached)
-    if not allow_downloads:
-        return None
-    return Path(hf_hub_download(source.location, "config.json", revision=source.revision))
+@dataclass(frozen=True)
+class HubAccess:
+    """How this server may reach the Hugging Face hub: its local cache, and downloads only
+    when the operator allows them."""
+
+    allow_downloads: bool = False
+    cache_dir: Path | None = None
+    """The hub cache (default: huggingface_hub's own, HF_HUB_CACHE)."""
+
+    def cached(self, source: ModelSource, filename: str) -> Path | None:
+        """A file of the source's pinned revision from the local cache."""
+        found = try_to_load_from_cache(
+            source.location, filename, cache_dir=self.cache_dir, revision=source.revision
+        )
+        return Path(found) if isinstance(found, str) else None
+
+    def fetch(self, source: ModelSource, filename: str) -> Path | None:
+        """The file from the cache, else downloaded if allowed, else None."""
+        cached = self.cached(source, filename)
+        if cached is not None or not self.allow_downloads:
+            return cached
+        return Path(
+            hf_hub_download(
+                source.location, filename, revision=source.revision, cache_dir=self.cache_dir
+            )
+        )
 
 
-def missing_files(source: ModelSource, allow_hub_downloads: bool = False) -> str | None:
+def missing_files(source: ModelSource, hub: HubAccess = HubAccess()) -> str | None:
     """Why the files behind a source cannot be had, or None when they can."""
     if source.kind in ("folder", "gguf"):
         return None if Path(source.location).exists() else f"{source.location} does not exist"
-    if source.kind == "hub" and not allow_hub_downloads:
-        cached = try_to_load_from_cache(source.location, "config.json", revision=source.revision)
-        if not isinstance(cached, str):
+    if source.kind == "hub" and not hub.allow_downloads:
+        if hub.cached(source, "config.json") is None:
             return (
                 f"{source.location}@{source.revision} is not in the local Hugging Face cache "
                 "and hub downloads are off (AUTOINTERP_ALLOW_HUB_DOWNLOADS)"
@@ -220,17 +238,18 @@ def _gguf_config(path: Path) -> dict[str, Any]:
     }
 
 
-def read_config(source: ModelSource, allow_hub_downloads: bool = False) -> dict[str, Any]:
+def read_config(source: ModelSource, hub: HubAccess = HubAccess()) -> dict[str, Any]:
     """The model's configuration as config.json holds it, without loading the model."""
     if source.kind == "random-gpt2":
         return dict(TINY_GPT2_CONFIG)
-    if (reason := missing_files(source, allow_hub_downloads)) is not None:
+    if (reason := missing_files(source, hub)) is not None:
         raise InvalidRequest(f"model {source.name!r} is unavailable: {reason}")
     if source.kind == "gguf":
         return _gguf_config(Path(source.location))
     if source.kind == "hub":
-        path = _hub_config(source, allow_hub_downloads)
-        assert path is not None, "missing_files said it is cached or downloadable"
+        fetched = hub.fetch(source, "config.json")
+        assert fetched is not None, "missing_files said it is cached or downloadable"
+        path = fetched
     else:
         path = Path(source.location) / "config.json"
     return dict(json.loads(path.read_text()))
@@ -244,9 +263,9 @@ def _is_causal(config: dict[str, Any]) -> bool:
 class ModelCatalog:
     """The models this server can record, by name, with their revisions and shapes."""
 
-    def __init__(self, sources: dict[str, ModelSource], allow_hub_downloads: bool = False) -> None:
+    def __init__(self, sources: dict[str, ModelSource], hub: HubAccess = HubAccess()) -> None:
         self.sources = sources
-        self.allow_hub_downloads = allow_hub_downloads
+        self.hub = hub
         self._configs: dict[str, dict[str, Any]] = {}
         self._revisions: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -277,7 +296,7 @@ class ModelCatalog:
         source = self.source(name)
         with self._lock:
             if name not in self._configs:
-                self._configs[name] = read_config(source, self.allow_hub_downloads)
+                self._configs[name] = read_config(source, self.hub)
             return self._configs[name]
 
     def shape(self, name: str) -> ModelShape:

@@ -98,11 +98,12 @@ class ModelLoader:
             return str(self._converted_gguf(source)), extra
         if source.kind == "hub":
             # Fetched only when the operator allowed downloads, and only at the pinned commit.
-            local_only = not self.catalog.allow_hub_downloads
+            hub = self.catalog.hub
             return source.location, {
                 **extra,
                 "revision": source.revision,
-                "local_files_only": local_only,
+                "local_files_only": not hub.allow_downloads,
+                "cache_dir": hub.cache_dir,
             }
         return source.location, {**extra, "local_files_only": True}
 

@@ -45,7 +45,7 @@ async def readyz(resources: ResourcesDep) -> Health | Response:
         if redis_up:
             reason = await model_unavailable(resources, name)
         else:  # the device check needs the worker registry in Redis
-            reason = missing_files(source, catalog.allow_hub_downloads)
+            reason = missing_files(source, catalog.hub)
         checks[f"model:{name}"] = "ok" if reason is None else f"unavailable: {reason}"
     failing = [name for name, state in checks.items() if state != "ok"]
     if not failing:
