@@ -10,7 +10,7 @@ import torch
 import transformers
 from transformers import AutoModel, AutoModelForCausalLM, AutoTokenizer
 
-from autointerp.config import ModelConfig
+from autointerp.config import LLMProfile, ModelConfig
 from autointerp.subjects.catalog import builtin_sources
 from autointerp.subjects.scan import pack_excerpts
 from tests.conftest import running_app, wait_for_operation
@@ -62,12 +62,12 @@ def _tokenizer():
     return AutoTokenizer.from_pretrained(builtin_sources()["minilm-l6"].location)
 
 
-def _build(family: str, folder: Path) -> None:
+def _build(family: str, folder: Path, positions: int = 128) -> None:
     config_class, arguments, causal, _ = FAMILIES[family]
     tokenizer = _tokenizer()
     config = getattr(transformers, config_class)(
         vocab_size=len(tokenizer),
-        max_position_embeddings=128,
+        max_position_embeddings=positions,
         pad_token_id=tokenizer.pad_token_id,
         bos_token_id=tokenizer.cls_token_id,
         eos_token_id=tokenizer.sep_token_id,
@@ -225,3 +225,29 @@ async def test_a_hub_model_loads_from_the_local_cache_at_its_pinned_revision(set
     text = done["result"]["texts"][0]
     expected = _hooked(repo / "snapshots" / commit, "llama", 1, text["token_ids"])[:, NEURONS]
     assert torch.allclose(torch.tensor(text["activations"]), expected, atol=1e-5)
+
+
+async def test_a_configured_causal_model_serves_the_local_llm_backend(settings, tmp_path):
+    """Any configured causal model can be the `transformers` backend's model: here a random
+    Llama simulates by reading its own logits (all_at_once)."""
+    _build("llama", tmp_path / "llama", positions=2048)  # room for the simulation prompt
+    configured = _configured(settings, {"llama": tmp_path / "llama"})
+    profiles = {
+        **configured.llm_profiles,
+        "my-local": LLMProfile(backend="transformers", model="my-llama"),
+    }
+    configured = configured.model_copy(update={"llm_profiles": profiles})
+    body = {
+        "explanation": "the word 'cat'",
+        "profile": "my-local",
+        "simulator": "all_at_once",
+        "tokens": [["The", " cat", " sat"]],
+    }
+    async with running_app(configured) as client:
+        submitted = await client.post("/v1/simulations", json=body)
+        assert submitted.status_code == 202, submitted.text
+        done = await wait_for_operation(client, submitted.json()["id"], timeout_s=120)
+    assert done["state"] == "succeeded", done["error"]
+    values = done["result"]["excerpts"][0]["values"]
+    assert len(values) == 3 and all(0 <= v <= 10 for v in values)
+    assert done["result"]["usage"]["prompt_tokens"] > 0
