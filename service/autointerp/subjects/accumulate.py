@@ -259,6 +259,16 @@ def _accumulate(
     _copy_winners(winners, acts, held_acts)
 
 
+def draw_keys(generator: torch.Generator, bounds: np.ndarray, batch: int, neurons: int) -> Tensor:
+    """A batch's keys (selections, batch, neurons) with the random samples' keys drawn.
+    Independent uniform sampling per neuron: each sample keeps the excerpts with the largest
+    random keys (a reservoir sample without replacement, for every neuron at once)."""
+    keys = torch.empty((4, batch, neurons))
+    for sample in (2, 3) if bounds[4] > bounds[3] else (2,):
+        torch.rand(keys.shape[1:], generator=generator, out=keys[sample])
+    return keys
+
+
 class Selection(NamedTuple):
     """The k best excerpts per neuron by some key (higher is better), in no particular slot
     order: a batch's winners overwrite only the slots of the entries they evict."""
@@ -340,12 +350,7 @@ class LayerAccumulator:
         """The keys (selections, batch, neurons) that a batch of `batch` excerpts is ranked by,
         with the random ones drawn; `update` fills in the rest. Drawing is separate so that a
         scan can draw in batch order while batches run out of order."""
-        keys = torch.empty((4, batch, self.keys.shape[1]))
-        # Independent uniform sampling per neuron: keep the k excerpts with the largest
-        # random keys (a reservoir sample without replacement, for every neuron at once).
-        for sample in (2, 3) if self.bounds[4] > self.bounds[3] else (2,):
-            torch.rand(keys.shape[1:], generator=self.generator, out=keys[sample])
-        return keys
+        return draw_keys(self.generator, self.bounds, batch, self.keys.shape[1])
 
     def update(
         self, activations: Tensor, lengths: Tensor, excerpt_ids: Tensor, keys: Tensor | None = None

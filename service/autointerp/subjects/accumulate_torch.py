@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autointerp.subjects.accumulate import Selection
+from autointerp.subjects.accumulate import Selection, draw_keys
 
 Tensor = torch.Tensor
 
@@ -52,12 +52,9 @@ class TorchLayerAccumulator:
         return tuple(self._selection(i) for i in range(len(self.bounds) - 1))
 
     def draw_keys(self, batch: int) -> Tensor:
-        """The keys (selections, batch, neurons) a batch is ranked by: the random ones drawn
-        exactly as `LayerAccumulator.draw_keys` draws them."""
-        keys = torch.empty((4, batch, self.keys.shape[1]))
-        for sample in (2, 3) if self.bounds[4] > self.bounds[3] else (2,):
-            torch.rand(keys.shape[1:], generator=self.generator, out=keys[sample])
-        return keys
+        """The keys (selections, batch, neurons) a batch is ranked by, the random ones drawn
+        on the host as the compiled path draws them."""
+        return draw_keys(self.generator, self.bounds, batch, self.keys.shape[1])
 
     def update(
         self, activations: Tensor, lengths: Tensor, excerpt_ids: Tensor, keys: Tensor | None = None
