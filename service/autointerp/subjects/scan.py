@@ -120,7 +120,7 @@ def layer_generator(seed: int, layer: int) -> torch.Generator:
 
 
 # Batches in flight, each in its own thread with its share of the cores. Measured with
-# bench/scan_throughput.py, (b2) / (b): 1.10x on AMD Zen 3 (AVX2) and 1.30x on an Intel Xeon
+# bench/scan_throughput.py, (b2) / (b): 1.10x on AMD Zen 3 (AVX2) and 1.09x on an Intel Xeon
 # with AMX and AVX-512 (bench/README.md), so two wherever we have measured;
 # AUTOINTERP_SCAN_STREAMS overrides it where another number measures faster.
 DEFAULT_STREAMS = 2
