@@ -259,16 +259,6 @@ def _accumulate(
     _copy_winners(winners, acts, held_acts)
 
 
-def draw_keys(generator: torch.Generator, bounds: np.ndarray, batch: int, neurons: int) -> Tensor:
-    """A batch's keys (selections, batch, neurons) with the random samples' keys drawn.
-    Independent uniform sampling per neuron: each sample keeps the excerpts with the largest
-    random keys (a reservoir sample without replacement, for every neuron at once)."""
-    keys = torch.empty((4, batch, neurons))
-    for sample in (2, 3) if bounds[4] > bounds[3] else (2,):
-        torch.rand(keys.shape[1:], generator=generator, out=keys[sample])
-    return keys
-
-
 class Selection(NamedTuple):
     """The k best excerpts per neuron by some key (higher is better), in no particular slot
     order: a batch's winners overwrite only the slots of the entries they evict."""
@@ -303,20 +293,22 @@ class LayerAccumulator:
         random_k: int,
         generator: torch.Generator,
         quantile_sample: int = 0,
+        device: torch.device | str = "cpu",
     ) -> None:
         # Binned by quantile only at the end: the corpus's quantiles are unknown until then,
         # and a uniform sample's own quantiles estimate them.
         sizes = (top_k, top_k, random_k, quantile_sample)
         self.bounds = np.cumsum((0, *sizes))
         slots = int(self.bounds[-1])
-        self.keys = torch.full((slots, neurons), -torch.inf)
-        self.excerpt_ids = torch.full((slots, neurons), -1, dtype=torch.int64)
-        self.activations = torch.zeros((slots, neurons, tokens), dtype=torch.float16)
-        self.power_sums = torch.zeros((4, neurons), dtype=torch.float64)
+        on = self.device = torch.device(device)  # the compiled `update` needs the CPU
+        self.keys = torch.full((slots, neurons), -torch.inf, device=on)
+        self.excerpt_ids = torch.full((slots, neurons), -1, dtype=torch.int64, device=on)
+        self.activations = torch.zeros((slots, neurons, tokens), dtype=torch.float16, device=on)
+        self.power_sums = torch.zeros((4, neurons), dtype=torch.float64, device=on)
         self.count = 0
-        self.maximum = torch.full((neurons,), -torch.inf)
-        self.minimum = torch.full((neurons,), torch.inf)
-        self.generator = generator
+        self.maximum = torch.full((neurons,), -torch.inf, device=on)
+        self.minimum = torch.full((neurons,), torch.inf, device=on)
+        self.generator = generator  # on the host, wherever the arrays are
 
     def _selection(self, index: int) -> Selection:
         part = slice(int(self.bounds[index]), int(self.bounds[index + 1]))
@@ -350,7 +342,12 @@ class LayerAccumulator:
         """The keys (selections, batch, neurons) that a batch of `batch` excerpts is ranked by,
         with the random ones drawn; `update` fills in the rest. Drawing is separate so that a
         scan can draw in batch order while batches run out of order."""
-        return draw_keys(self.generator, self.bounds, batch, self.keys.shape[1])
+        keys = torch.empty((4, batch, self.keys.shape[1]))
+        # Independent uniform sampling per neuron: keep the k excerpts with the largest
+        # random keys (a reservoir sample without replacement, for every neuron at once).
+        for sample in (2, 3) if self.bounds[4] > self.bounds[3] else (2,):
+            torch.rand(keys.shape[1:], generator=self.generator, out=keys[sample])
+        return keys
 
     def update(
         self, activations: Tensor, lengths: Tensor, excerpt_ids: Tensor, keys: Tensor | None = None

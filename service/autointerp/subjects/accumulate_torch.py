@@ -6,55 +6,20 @@ same random keys; on the CPU the compiled path is the faster one."""
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
-from autointerp.subjects.accumulate import Selection, draw_keys
+from autointerp.subjects.accumulate import LayerAccumulator, Selection
 
 Tensor = torch.Tensor
 
 
-class TorchLayerAccumulator:
-    """All selections and moments of one layer's neurons, on `device`."""
-
-    def __init__(
-        self,
-        neurons: int,
-        tokens: int,
-        top_k: int,
-        random_k: int,
-        generator: torch.Generator,
-        quantile_sample: int = 0,
-        device: torch.device | str = "cpu",
-    ) -> None:
-        sizes = (top_k, top_k, random_k, quantile_sample)
-        self.bounds = np.cumsum((0, *sizes))
-        slots = int(self.bounds[-1])
-        self.device = torch.device(device)
-        on = self.device
-        self.keys = torch.full((slots, neurons), -torch.inf, device=on)
-        self.excerpt_ids = torch.full((slots, neurons), -1, dtype=torch.int64, device=on)
-        self.activations = torch.zeros((slots, neurons, tokens), dtype=torch.float16, device=on)
-        self.power_sums = torch.zeros((4, neurons), dtype=torch.float64, device=on)
-        self.count = 0
-        self.maximum = torch.full((neurons,), -torch.inf, device=on)
-        self.minimum = torch.full((neurons,), torch.inf, device=on)
-        self.generator = generator  # on the host: the keys are drawn as the CPU path draws them
+class TorchLayerAccumulator(LayerAccumulator):
+    """All selections and moments of one layer's neurons, kept on `device` (the arrays and
+    the keys drawn on the host are `LayerAccumulator`'s); only `update` differs."""
 
     def _selection(self, index: int) -> Selection:
-        part = slice(int(self.bounds[index]), int(self.bounds[index + 1]))
-        return Selection(
-            self.keys[part].cpu(), self.excerpt_ids[part].cpu(), self.activations[part].cpu()
-        )
-
-    def selections(self) -> tuple[Selection, ...]:
-        """Every selection, on the host, in the order a stored record lays them out."""
-        return tuple(self._selection(i) for i in range(len(self.bounds) - 1))
-
-    def draw_keys(self, batch: int) -> Tensor:
-        """The keys (selections, batch, neurons) a batch is ranked by, the random ones drawn
-        on the host as the compiled path draws them."""
-        return draw_keys(self.generator, self.bounds, batch, self.keys.shape[1])
+        held = super()._selection(index)
+        return Selection(held.keys.cpu(), held.excerpt_ids.cpu(), held.activations.cpu())
 
     def update(
         self, activations: Tensor, lengths: Tensor, excerpt_ids: Tensor, keys: Tensor | None = None
@@ -97,5 +62,4 @@ class TorchLayerAccumulator:
 
     def referenced_excerpts(self) -> Tensor:
         """Ids of every excerpt some selection still holds, on the host."""
-        ids = self.excerpt_ids.flatten()
-        return ids[ids >= 0].unique().cpu()
+        return super().referenced_excerpts().cpu()

@@ -39,22 +39,26 @@ def make_accumulator(
     generator: torch.Generator,
     device: torch.device,
     accumulation: Accumulation = "auto",
-) -> LayerAccumulator | TorchLayerAccumulator:
+) -> LayerAccumulator:
     """One layer's accumulator, on the host or on the model's device."""
-    arguments = (width, settings.excerpt_tokens, settings.top_k, settings.random_k, generator)
     on_device = accumulation == "torch" or (accumulation == "auto" and device.type != "cpu")
-    if on_device:
-        return TorchLayerAccumulator(
-            *arguments, quantile_sample=settings.quantile_sample, device=device
-        )
-    return LayerAccumulator(*arguments, quantile_sample=settings.quantile_sample)
+    kind = TorchLayerAccumulator if on_device else LayerAccumulator
+    return kind(
+        width,
+        settings.excerpt_tokens,
+        settings.top_k,
+        settings.random_k,
+        generator,
+        quantile_sample=settings.quantile_sample,
+        device=device if on_device else "cpu",
+    )
 
 
 @dataclass
 class ScanOutput:
     """Everything a scan learned: per-layer accumulators and the tokens of held excerpts."""
 
-    layers: dict[int, LayerAccumulator | TorchLayerAccumulator]
+    layers: dict[int, LayerAccumulator]
     excerpt_token_ids: dict[int, np.ndarray] = field(default_factory=dict)
     excerpts: int = 0
     tokens: int = 0

@@ -16,13 +16,12 @@ from autointerp.schemas.conversions import scan_result, scan_settings
 from autointerp.schemas.operations import OperationKind, OperationState, Resolved
 from autointerp.store.records import encode_neuron
 from autointerp.subjects.accumulate import LayerAccumulator
-from autointerp.subjects.accumulate_torch import TorchLayerAccumulator
 from autointerp.subjects.neurons import MlpNeurons
 from autointerp.subjects.scan import ScanOutput, scan_corpus
 from autointerp.tasks.base import OperationContext, Runner, wait_for_children
 
 
-def _layer_blobs(acc: LayerAccumulator | TorchLayerAccumulator) -> dict[int, bytes]:
+def _layer_blobs(acc: LayerAccumulator) -> dict[int, bytes]:
     selections = [s.ranked() for s in acc.selections()]  # on the host, whichever path
     ids = torch.cat([s.excerpt_ids for s in selections]).numpy()
     acts_np = torch.cat([s.activations for s in selections]).numpy()
