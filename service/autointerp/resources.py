@@ -16,8 +16,7 @@ from autointerp.store.workers import WorkerRegistry
 from autointerp.subjects.catalog import (
     HubAccess,
     ModelCatalog,
-    builtin_sources,
-    configured_sources,
+    model_sources,
 )
 from autointerp.subjects.corpora import Corpora
 
@@ -38,7 +37,7 @@ class Resources:
 
 def build_resources(settings: Settings, redis: Redis) -> Resources:
     """Wire the shared adapters for one process."""
-    sources = {**builtin_sources(), **configured_sources(settings.configured_models())}
+    sources = model_sources(settings.configured_models())
     hub = HubAccess(settings.allow_hub_downloads, settings.hub_cache_dir)
     catalog = ModelCatalog(sources, hub)
     return Resources(

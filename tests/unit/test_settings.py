@@ -54,8 +54,8 @@ def test_bad_model_settings_are_refused(fields, message):
 
 
 def test_a_configured_model_may_not_take_a_built_in_name():
-    from autointerp.subjects.catalog import configured_sources
+    from autointerp.subjects.catalog import model_sources
 
     settings = Settings(_env_file=None, models={"minilm-l6": {"source": "folder", "location": "/"}})
     with pytest.raises(ValueError, match="built-in names"):
-        configured_sources(settings.configured_models())
+        model_sources(settings.configured_models())

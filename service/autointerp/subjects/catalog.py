@@ -51,13 +51,14 @@ class ModelSource:
     trust_remote_code: bool = False
 
 
-def configured_sources(models: dict[str, ModelConfig]) -> dict[str, ModelSource]:
-    """Sources of the operator's models, refusing names the built-in models take."""
+def model_sources(models: dict[str, ModelConfig]) -> dict[str, ModelSource]:
+    """The built-in models and the operator's, refusing configured names the built-in ones
+    take."""
     builtin = builtin_sources()
     clashes = sorted(set(models) & set(builtin))
     if clashes:
         raise ValueError(f"configured models may not reuse built-in names: {clashes}")
-    return {
+    return builtin | {
         name: ModelSource(
             name=name,
             kind=config.source,
@@ -201,11 +202,6 @@ def missing_files(source: ModelSource, hub: HubAccess = HubAccess()) -> str | No
                 "and hub downloads are off (AUTOINTERP_ALLOW_HUB_DOWNLOADS)"
             )
     return None
-
-
-def source_is_present(source: ModelSource) -> bool:
-    """Whether the files behind a source are here (a hub model: in the local cache)."""
-    return missing_files(source) is None
 
 
 # GGUF's `general.architecture` -> transformers' model_type, for the architectures we lay out.

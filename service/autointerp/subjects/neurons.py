@@ -89,6 +89,8 @@ class MlpNeurons:
     shape: ModelShape
     body: nn.Module
     projections: list[nn.Module]
+    takes_cache: bool
+    """Whether the body's forward takes `use_cache` (decoders do, encoders do not)."""
 
     @classmethod
     def of(cls, model: PreTrainedModel) -> MlpNeurons:
@@ -103,7 +105,8 @@ class MlpNeurons:
             projections = [_get(block, layout.projection) for block in blocks]
         else:
             projections = [_find_projection(b, shape) for b in _find_blocks(body, shape)]
-        return cls(model, shape, body, projections)
+        takes_cache = "use_cache" in inspect.signature(body.forward).parameters
+        return cls(model, shape, body, projections, takes_cache)
 
     def projection(self, layer: int) -> nn.Module:
         """The MLP output projection of one layer."""
@@ -148,8 +151,8 @@ class MlpNeurons:
         """A forward pass of the body alone (no LM head); hooks see the activations."""
         device = self.device
         inputs = {"input_ids": input_ids.to(device), "attention_mask": attention_mask.to(device)}
-        if "use_cache" in inspect.signature(self.body.forward).parameters:
-            inputs["use_cache"] = False  # type: ignore[assignment]  # encoders take no cache
+        if self.takes_cache:
+            inputs["use_cache"] = False  # type: ignore[assignment]
         _batch_shape.value = tuple(input_ids.shape)
         try:
             self.body(**inputs)
