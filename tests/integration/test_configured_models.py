@@ -251,3 +251,16 @@ async def test_a_configured_causal_model_serves_the_local_llm_backend(settings, 
     values = done["result"]["excerpts"][0]["values"]
     assert len(values) == 3 and all(0 <= v <= 10 for v in values)
     assert done["result"]["usage"]["prompt_tokens"] > 0
+
+
+async def test_a_model_whose_shape_cannot_be_read_is_listed_unavailable(settings, tmp_path):
+    (tmp_path / "odd").mkdir()
+    (tmp_path / "odd" / "config.json").write_text('{"model_type": "odd"}')
+    models = {"odd": ModelConfig(source="folder", location=str(tmp_path / "odd"))}
+    async with running_app(settings.model_copy(update={"models": models})) as client:
+        info = (await client.get("/v1/models/odd")).json()
+        refused = await client.post(
+            "/v1/activations", json={"model": "odd", "texts": ["a"], "layer": 0, "neurons": [0]}
+        )
+    assert info["available"] is False and "cannot read the shape" in info["unavailable_reason"]
+    assert refused.status_code == 422 and "cannot read the shape" in refused.json()["detail"]

@@ -49,7 +49,9 @@ async def model_info(resources: Resources, model: str) -> ModelInfo:
     try:
         shape = await model_shape(resources, model)
     except InvalidRequest as error:  # files missing, or an architecture we cannot read
-        return info.model_copy(update={"unavailable_reason": reason or error.detail})
+        return info.model_copy(
+            update={"available": False, "unavailable_reason": reason or error.detail}
+        )
     return info.model_copy(
         update={
             "architecture": shape.architecture,
