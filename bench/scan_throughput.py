@@ -127,7 +127,10 @@ def _scan(neurons, layers: list[int], quantile_bins: int = 0) -> Variant:  # noq
     from autointerp.subjects.scan import Scanner
 
     def start() -> tuple[Step, Callable[[], None]]:
-        scanner = Scanner(neurons, ScanSettings(layers=layers, quantile_bins=quantile_bins))
+        # Two batches in flight, fixed: the service's threading trial times contiguous
+        # batches, and here other variants run between this scan's chunks.
+        settings = ScanSettings(layers=layers, quantile_bins=quantile_bins)
+        scanner = Scanner(neurons, settings, streams=2)
 
         def step(chunk: list) -> None:
             for ids, mask in chunk:

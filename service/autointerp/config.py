@@ -134,8 +134,8 @@ class Settings(BaseSettings):
         ge=0,
         le=8,
         description="Batches a scan keeps in flight, each in its own thread with its share of "
-        "the cores; 0: the measured default (2). bench/scan_throughput.py's (b2) / (b) says "
-        "whether 2 beats 1 on a machine.",
+        "the cores; 0: each scan times one and two on its first 13 batches and keeps the "
+        "faster for the rest.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     llm_profiles: dict[str, LLMProfile] = Field(default_factory=_default_profiles)
@@ -157,6 +157,18 @@ class Settings(BaseSettings):
         default=False,
         description="Let workers fetch hub models (at their pinned revision) that are not in "
         "the local Hugging Face cache; never because a request asked.",
+    )
+
+    huggingface_datasets: list[str] = Field(
+        default_factory=list,
+        description="Hub datasets scans may read, as patterns of ids (`allenai/c4`, "
+        "`HuggingFaceFW/*`); none by default. Read from the hub cache (fetched only with "
+        "allow_hub_downloads) at the commit the request pins, never from a server path.",
+    )
+    huggingface_remote_data_files: bool = Field(
+        default=False,
+        description="Let an allowed dataset's card name data files elsewhere (http://, s3://); "
+        "off: such a dataset is refused, so no request makes the server fetch an address.",
     )
 
     def configured_models(self) -> dict[str, ModelConfig]:

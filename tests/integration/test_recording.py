@@ -15,6 +15,7 @@ from autointerp.subjects.corpora import Corpora
 from autointerp.subjects.loading import ModelLoader
 from autointerp.subjects.neurons import MlpNeurons
 from autointerp.subjects.scan import (
+    STREAM_CHOICES,
     Scanner,
     batch_tensors,
     pack_excerpts,
@@ -241,23 +242,26 @@ def test_scan_with_batches_in_flight_equals_one_batch_at_a_time(loader, data_dir
     (random and quantile samples included), moments and held tokens."""
     before = set(threading.enumerate())
     neurons = MlpNeurons.of(loader.model("minilm-l6"))
-    batches = _minilm_batches(loader, data_dir, count=12)  # the last one short and padded
+    batches = _minilm_batches(loader, data_dir, count=16)  # the last one short and padded
     settings = ScanSettings(
         layers=[4, 0, 2], excerpt_tokens=32, top_k=3, random_k=2, quantile_bins=2, quantile_k=2
     )
     outputs = []
-    for streams in (1, 3):
+    for streams in (1, 3, None):  # None: the threading trial switches on the first batches
         scanner = Scanner(neurons, settings, streams=streams)
         for batch in batches:
             scanner.add_batch(*batch)
         outputs.append(scanner.finish())
-    one, several = outputs
-    assert (one.excerpts, one.tokens) == (several.excerpts, several.tokens) == (96, 96 * 32 - 5)
-    assert one.excerpt_token_ids.keys() == several.excerpt_token_ids.keys()
-    for layer in settings.layers:
-        a, b = one.layers[layer], several.layers[layer]
-        for name in ("keys", "excerpt_ids", "activations", "power_sums", "maximum", "minimum"):
-            assert torch.equal(getattr(a, name), getattr(b, name)), (layer, name)
+    one, several, trial = outputs
+    assert (one.streams, several.streams) == (1, 3)
+    assert trial.streams in STREAM_CHOICES  # the trial (13 batches) ended and chose
+    for other in (several, trial):
+        assert (one.excerpts, one.tokens) == (other.excerpts, other.tokens) == (128, 128 * 32 - 5)
+        assert one.excerpt_token_ids.keys() == other.excerpt_token_ids.keys()
+        for layer in settings.layers:
+            a, b = one.layers[layer], other.layers[layer]
+            for name in ("keys", "excerpt_ids", "activations", "power_sums", "maximum", "minimum"):
+                assert torch.equal(getattr(a, name), getattr(b, name)), (layer, name)
     assert not _scan_threads_since(before)
 
 

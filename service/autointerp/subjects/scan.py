@@ -7,8 +7,10 @@ run through the transformer body with hooks on the selected layers only.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,6 +25,8 @@ from autointerp.interp.records import ScanSettings
 from autointerp.subjects.accumulate import LayerAccumulator
 from autointerp.subjects.accumulate_torch import TorchLayerAccumulator
 from autointerp.subjects.neurons import MlpNeurons
+
+log = logging.getLogger(__name__)
 
 # How often (in batches) excerpts no selection holds any more are forgotten.
 _PRUNE_EVERY = 16
@@ -62,6 +66,9 @@ class ScanOutput:
     excerpt_token_ids: dict[int, np.ndarray] = field(default_factory=dict)
     excerpts: int = 0
     tokens: int = 0
+    streams: int | None = None
+    """Batches the scan kept in flight: as configured, or as its threading trial chose
+    (None if the scan ended before the trial did)."""
 
 
 def pack_excerpts(
@@ -123,11 +130,59 @@ def layer_generator(seed: int, layer: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed * 65_536 + layer)
 
 
-# Batches in flight, each in its own thread with its share of the cores. Measured with
-# bench/scan_throughput.py, (b2) / (b): 1.10x on AMD Zen 3 (AVX2) and 1.09x on an Intel Xeon
-# with AMX and AVX-512 (bench/README.md), so two wherever we have measured;
-# AUTOINTERP_SCAN_STREAMS overrides it where another number measures faster.
-DEFAULT_STREAMS = 2
+STREAM_CHOICES = (1, 2)
+"""Batches in flight a scan chooses between: one batch with every core, or two, each in its
+own thread with half the cores for torch. Which is faster depends on the CPU and the model:
+(b2) / (b) of bench/scan_throughput.py measured 1.10x on AMD Zen 3 and between 0.95x and 1.09x
+on Intel Xeons with AMX, so a scan times both on its first batches (ThreadingTrial) unless
+AUTOINTERP_SCAN_STREAMS fixes the number."""
+
+
+@dataclass
+class ThreadingTrial:
+    """Times each candidate number of batches in flight on a scan's first batches, in
+    phases of `phase_batches` ordered A B B A (so that a steady drift of the machine's speed
+    falls on both alike) after `warmup` batches, then keeps the one with more tokens per
+    second for the rest of the scan. The records do not depend on the choice."""
+
+    candidates: tuple[int, int] = STREAM_CHOICES
+    phase_batches: int = 3
+    warmup: int = 1
+    seconds: dict[int, float] = field(default_factory=dict)
+    tokens: dict[int, int] = field(default_factory=dict)
+
+    def _order(self) -> tuple[int, ...]:
+        first, second = self.candidates
+        return (first, second, second, first)
+
+    def streams_for(self, batch: int) -> int | None:
+        """Batches in flight for the `batch`-th batch, or None once the trial is over."""
+        trial_batch = batch - self.warmup
+        if trial_batch < 0:
+            return self.candidates[-1]
+        phase = trial_batch // self.phase_batches
+        order = self._order()
+        return order[phase] if phase < len(order) else None
+
+    def phase_starts(self, batch: int) -> bool:
+        """Whether the `batch`-th batch begins a timed phase (or ends the trial)."""
+        trial_batch = batch - self.warmup
+        return trial_batch >= 0 and trial_batch % self.phase_batches == 0
+
+    def record(self, streams: int, tokens: int, seconds: float) -> None:
+        self.seconds[streams] = self.seconds.get(streams, 0.0) + seconds
+        self.tokens[streams] = self.tokens.get(streams, 0) + tokens
+
+    def rates(self) -> dict[int, float]:
+        """Tokens per second of each candidate timed so far."""
+        return {n: self.tokens[n] / s for n, s in self.seconds.items() if s > 0}
+
+    def choice(self) -> int:
+        """The faster candidate; the larger one while nothing is timed."""
+        rates = self.rates()
+        if len(rates) < len(self.candidates):
+            return self.candidates[-1]
+        return max(self.candidates, key=lambda n: rates[n])
 
 
 class Scanner:
@@ -135,7 +190,8 @@ class Scanner:
 
     With two batches in flight, each in its own thread with half the cores for torch, one
     thread's single-threaded compiled accumulation overlaps the other's forward pass, where
-    with one batch at a time the second core would wait.
+    with one batch at a time the second core would wait; whether that is faster is timed on
+    the first batches (ThreadingTrial) unless `streams` fixes it.
     Each layer still takes the batches in order, and each layer's random keys are drawn in
     batch order, so a scan's result does not depend on thread timing.
     """
@@ -149,7 +205,9 @@ class Scanner:
     ) -> None:
         self.neurons = neurons
         self.settings = settings
-        streams = streams or DEFAULT_STREAMS
+        self._trial = None if streams else ThreadingTrial()
+        # The trial's phase being timed: (streams, start time, tokens counted at its start).
+        self._phase: tuple[int, float, int] | None = None
         width = neurons.shape.neurons_per_layer
         self.output = ScanOutput(
             layers={
@@ -163,8 +221,9 @@ class Scanner:
                 for layer in sorted(settings.layers)
             }
         )
-        self._streams = streams
-        self._pool = stream_pool(streams)
+        self._streams = streams or STREAM_CHOICES[-1]
+        self.output.streams = streams
+        self._pools: dict[int, ThreadPoolExecutor] = {}
         # Batches submitted and not yet counted: (future, excerpts, tokens), oldest first.
         self._in_flight: deque[tuple[Future[None], int, int]] = deque()
         self._submitted = 0
@@ -178,6 +237,8 @@ class Scanner:
     def add_batch(self, input_ids: torch.Tensor, mask: torch.Tensor) -> None:
         """Queue one batch: input_ids (batch, excerpt_tokens), mask of real tokens. Returns
         once few enough batches are in flight; `output` counts those completed."""
+        if self._trial is not None:
+            self._follow_trial()
         output, rows = self.output, input_ids.shape[0]
         first = self._excerpts_submitted
         excerpt_ids = torch.arange(first, first + rows)
@@ -186,7 +247,10 @@ class Scanner:
         for row in range(rows):
             ids = input_ids[row, : int(lengths[row])].numpy().astype(np.int32)
             output.excerpt_token_ids[first + row] = ids
-        future = self._pool.submit(
+        pool = self._pools.get(self._streams) or self._pools.setdefault(
+            self._streams, stream_pool(self._streams)
+        )
+        future = pool.submit(
             self._run_batch, self._submitted, input_ids, mask, lengths, excerpt_ids, keys
         )
         self._in_flight.append((future, rows, int(lengths.sum())))
@@ -195,6 +259,30 @@ class Scanner:
         # One more than the threads, so that a thread finishing a batch finds the next.
         while len(self._in_flight) > self._streams:
             self._complete_oldest()
+
+    def _follow_trial(self) -> None:
+        """At a phase boundary of the threading trial: end the phase timed (its batches all
+        done), then time the next candidate, or keep the faster one once all are timed."""
+        trial, batch = self._trial, self._submitted
+        assert trial is not None
+        if not trial.phase_starts(batch):
+            return
+        self.drain()
+        if self._phase is not None:
+            streams, start, tokens = self._phase
+            trial.record(streams, self.output.tokens - tokens, time.perf_counter() - start)
+        streams = trial.streams_for(batch)
+        if streams is None:
+            self._streams = self.output.streams = trial.choice()
+            self._trial, self._phase = None, None
+            rates = {f"{n} in flight": round(rate) for n, rate in trial.rates().items()}
+            log.info(
+                "scan threading chosen",
+                extra={"batches_in_flight": self._streams, "tokens_per_s": rates},
+            )
+            return
+        self._streams = streams
+        self._phase = (streams, time.perf_counter(), self.output.tokens)
 
     def _run_batch(
         self,
@@ -265,7 +353,8 @@ class Scanner:
         """Stop: batches in flight end at their next layer; waits for their threads."""
         if self._in_flight:
             self._abort()
-        self._pool.shutdown(wait=True)
+        for pool in self._pools.values():
+            pool.shutdown(wait=True)
         self._in_flight.clear()
 
 
