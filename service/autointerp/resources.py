@@ -18,7 +18,7 @@ from autointerp.subjects.catalog import (
     ModelCatalog,
     model_sources,
 )
-from autointerp.subjects.corpora import Corpora
+from autointerp.subjects.corpora import Corpora, HubDatasets
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,15 @@ def build_resources(settings: Settings, redis: Redis) -> Resources:
         operations=OperationStore(redis, settings.queue_prefix, settings.operation_ttl_s),
         records=RecordStore(redis, settings.queue_prefix),
         catalog=catalog,
-        corpora=Corpora(settings.corpora_dir or settings.data_dir / "corpora"),
+        corpora=Corpora(
+            settings.corpora_dir or settings.data_dir / "corpora",
+            HubDatasets(
+                allowed=tuple(settings.huggingface_datasets),
+                remote_data_files=settings.huggingface_remote_data_files,
+                cache_dir=settings.hub_cache_dir,
+                downloads=settings.allow_hub_downloads,
+            ),
+        ),
         profiles=LLMProfiles(settings.llm_profiles, catalog),
         workers=WorkerRegistry(redis, settings.queue_prefix),
     )

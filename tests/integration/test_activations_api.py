@@ -124,7 +124,7 @@ async def test_scan_of_inline_texts_and_a_jsonl_file(settings):
         (
             "/v1/scans",
             {"model": "minilm-l6", "corpus": {"type": "file", "path": "nope.jsonl"}},
-            "not found",
+            "no corpus file",
         ),
         (
             "/v1/scans",

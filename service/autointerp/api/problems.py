@@ -14,6 +14,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from autointerp.interp.errors import AutointerpError, DependencyUnavailable
+from autointerp.observability import REQUEST_ID_HEADER, request_id_var
 from autointerp.schemas.common import FieldError, Problem
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -96,13 +97,17 @@ async def _redis_unavailable(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
+    request_id = request_id_var.get()
     problem = Problem(
         title="Internal Server Error",
         status=500,
         detail="the server failed to handle this request; the request id identifies its logs",
         instance=request.url.path,
     )
-    return problem_response(problem)
+    # Starlette answers unhandled errors outside the middleware that adds the request id.
+    return problem_response(
+        problem, headers={REQUEST_ID_HEADER: request_id} if request_id else None
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:

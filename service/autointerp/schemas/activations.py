@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from autointerp.interp.activations import Polarity
 from autointerp.interp.simulation import SimulatorKind
@@ -43,14 +43,32 @@ class FileCorpus(StrictModel):
     text_field: str = Field(default="text", min_length=1, max_length=100)
 
 
+_HUB_NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}"
+
+
 class HuggingFaceCorpus(StrictModel):
-    """A Hugging Face dataset, streamed (needs the server online and `datasets` installed)."""
+    """A Hugging Face hub dataset at a pinned commit, streamed: only one the operator allows
+    (AUTOINTERP_HUGGINGFACE_DATASETS), and only from the hub, never a path on the server."""
 
     type: Literal["huggingface"] = "huggingface"
-    name: str = Field(min_length=1, max_length=200)
-    config: str | None = Field(default=None, max_length=200)
-    split: str = Field(default="train", max_length=100)
+    name: str = Field(
+        pattern=rf"^({_HUB_NAME}/)?{_HUB_NAME}$",
+        description="A hub dataset id, `owner/name` (a path is not one).",
+    )
+    revision: str = Field(
+        pattern=r"^[0-9a-f]{40}$",
+        description="The dataset commit to read (a branch could change under cached scans).",
+    )
+    config: str | None = Field(default=None, pattern=rf"^{_HUB_NAME}$")
+    split: str = Field(default="train", pattern=rf"^{_HUB_NAME}$")
     text_field: str = Field(default="text", min_length=1, max_length=100)
+
+    @field_validator("name")
+    @classmethod
+    def _no_parent_steps(cls, name: str) -> str:
+        if ".." in name:
+            raise ValueError("a hub dataset id has no '..'")
+        return name
 
 
 CorpusSpec = Annotated[

@@ -11,9 +11,11 @@ from autointerp.interp.errors import AutointerpError
 
 
 class StrictModel(BaseModel):
-    """Requests: unknown fields are errors and values are never silently coerced."""
+    """Requests: unknown fields are errors, values are never silently coerced, and numbers
+    are finite (JSON has no NaN or Infinity; Python's parser accepts them, the store and every
+    client that reads them back would not)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class WireModel(BaseModel):

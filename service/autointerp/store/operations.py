@@ -8,16 +8,21 @@ Every change is also published on `{key}:events`, so event streams wake without 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from enum import Enum
+from typing import Any
 
 from redis.asyncio import Redis
 
+from autointerp.interp.errors import AutointerpError
 from autointerp.schemas.common import Problem
 from autointerp.schemas.operations import Operation, OperationKind, OperationState, Progress
 from autointerp.store.identity import namespace
 from autointerp.store.redis import as_text
+
+log = logging.getLogger(__name__)
 
 # Create the operation unless one exists; re-queue one that failed or was cancelled, because
 # failures are never cached as results. Returns 1 (created), 2 (re-queued) or 0 (exists).
@@ -66,6 +71,40 @@ class SubmitOutcome(Enum):
     existing = 0
 
 
+class UnreadableOperation(AutointerpError):
+    """A stored operation record that does not parse (an internal error: listings leave it
+    out, and an admin can delete it)."""
+
+    def __init__(self, operation_id: str) -> None:
+        super().__init__(
+            f"the stored operation {operation_id} cannot be read; an admin can delete it "
+            "(DELETE /v1/operations/{id}) and the request be submitted again"
+        )
+        self.operation_id = operation_id
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def finite_json(text: str) -> Any:
+    """Parse JSON that has no NaN or Infinity (which Python writes and nothing else reads)."""
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def _operation(operation_id: str, raw: dict[str, str]) -> Operation:
+    return Operation(
+        id=operation_id,
+        kind=OperationKind(raw["kind"]),
+        state=OperationState(raw["state"]),
+        progress=Progress.model_validate_json(raw["progress"]),
+        created_at=datetime.fromisoformat(raw["created_at"]),
+        updated_at=datetime.fromisoformat(raw["updated_at"]),
+        result=finite_json(raw["result"]) if "result" in raw else None,
+        error=Problem.model_validate_json(raw["error"]) if "error" in raw else None,
+    )
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -108,21 +147,26 @@ class OperationStore:
         return SubmitOutcome(int(code))
 
     async def get(self, operation_id: str) -> Operation | None:
-        """The operation, or None when unknown (or expired)."""
+        """The operation, or None when unknown (or expired). Raises UnreadableOperation when
+        the stored record does not parse (written by an incompatible version)."""
         fields = await self.redis.hgetall(self.key(operation_id))
         if not fields:
             return None
         raw = {as_text(k): as_text(v) for k, v in fields.items()}
-        return Operation(
-            id=operation_id,
-            kind=OperationKind(raw["kind"]),
-            state=OperationState(raw["state"]),
-            progress=Progress.model_validate_json(raw["progress"]),
-            created_at=datetime.fromisoformat(raw["created_at"]),
-            updated_at=datetime.fromisoformat(raw["updated_at"]),
-            result=json.loads(raw["result"]) if "result" in raw else None,
-            error=Problem.model_validate_json(raw["error"]) if "error" in raw else None,
-        )
+        try:
+            return _operation(operation_id, raw)
+        except (KeyError, ValueError) as error:  # pydantic's ValidationError is a ValueError
+            raise UnreadableOperation(operation_id) from error
+
+    async def _readable(self, operation_id: str) -> Operation | None:
+        """The operation for a listing: an unreadable one is logged and left out."""
+        try:
+            return await self.get(operation_id)
+        except UnreadableOperation as error:
+            log.warning("unreadable operation left out", extra={"operation_id": operation_id})
+            log.debug("unreadable operation", exc_info=error)
+            return None
+
 
     async def watch(self, operation_id: str, recheck_s: float = 5.0) -> AsyncIterator[Operation]:
         """The operation now and after each change, ending with a finished one (or when it
@@ -171,7 +215,9 @@ class OperationStore:
         return bool(done)
 
     async def mark_succeeded(self, operation_id: str, result_json: str) -> bool:
-        """Store the result, unless the operation was cancelled meanwhile."""
+        """Store the result, unless the operation was cancelled meanwhile. A result that
+        could not be read back (a non-finite number) is refused with ValueError."""
+        finite_json(result_json)
         done = Progress(fraction=1.0, message="done").model_dump_json()
         return await self._finish_with(
             operation_id, OperationState.succeeded, result=result_json, progress=done
@@ -214,8 +260,8 @@ class OperationStore:
             for row in page:
                 key, score = as_text(row[0]), float(row[1])
                 upper = f"({score}"
-                operation = await self.get(key.rsplit(":", 1)[1])
-                if operation is None:  # expired: forget it
+                operation = await self._readable(key.rsplit(":", 1)[1])
+                if operation is None:  # expired (or unreadable): forget it
                     await self.redis.zrem(self.index_key, key)
                     continue
                 if (kind is None or operation.kind is kind) and (

@@ -109,6 +109,13 @@ async def execute_operation(operation_id: str, runtime: WorkerRuntime, submit: S
         internal = AutointerpError("the operation failed on an internal error; see server logs")
         await store.mark_failed(operation_id, Problem.of(internal))
         return
-    if result_json is not None:
+    if result_json is None:
+        return
+    try:
         await store.mark_succeeded(operation_id, result_json)
-        log.info("operation succeeded", extra={"operation_id": operation_id})
+    except ValueError as error:  # stored, it could not be read back
+        log.error("operation result refused: %s", error, extra={"operation_id": operation_id})
+        refused = AutointerpError(f"the operation's result could not be stored: {error}")
+        await store.mark_failed(operation_id, Problem.of(refused))
+        return
+    log.info("operation succeeded", extra={"operation_id": operation_id})
