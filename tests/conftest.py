@@ -89,7 +89,7 @@ async def running_app(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, start_worker if settings.in_process_worker else None)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
             yield http
 
 

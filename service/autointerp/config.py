@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -76,6 +78,23 @@ def _default_profiles() -> dict[str, LLMProfile]:
     }
 
 
+class RateLimit(BaseModel):
+    """A token bucket: up to `burst` requests at once, refilled at `per_minute`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    burst: int = Field(ge=1)
+    per_minute: float = Field(gt=0)
+
+
+def _default_rate_limits() -> dict[str, RateLimit]:
+    return {
+        "read": RateLimit(burst=600, per_minute=6000),
+        "submit": RateLimit(burst=60, per_minute=600),
+        "admin": RateLimit(burst=30, per_minute=120),
+    }
+
+
 class Settings(BaseSettings):
     """Everything configurable, from `AUTOINTERP_*` environment variables or a `.env` file."""
 
@@ -98,6 +117,43 @@ class Settings(BaseSettings):
     in_process_worker: bool = Field(
         default=True, description="Run workers inside `serve` (single-process default)."
     )
+    auth: bool = Field(
+        default=False,
+        description="Require an API key (`Authorization: Bearer`, from `autointerp keys "
+        "create`) on /v1 routes and /metrics. Off is allowed only on a loopback bind.",
+    )
+    allow_unauthenticated_remote: bool = Field(
+        default=False,
+        description="Serve a non-loopback address with auth off (say behind a proxy that "
+        "authenticates); without it `serve` refuses to start that way.",
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host header values answered (`api.example.org`, `*.example.org`); empty: "
+        "any when auth is on, only loopback names when it is off (against DNS rebinding).",
+    )
+    rate_limits: dict[str, RateLimit] = Field(
+        default_factory=_default_rate_limits,
+        description="Per key and route class (read, submit, admin): a token bucket of "
+        "`burst` requests refilled at `per_minute`. Applied when auth is on.",
+    )
+    max_active_operations: int = Field(
+        default=4,
+        ge=1,
+        description="Scans and batches one key may have queued or running at once.",
+    )
+    max_request_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body; a larger one is a 413 before it is parsed.",
+    )
+    max_event_streams: int = Field(
+        default=64,
+        ge=1,
+        description="Event streams open at once in one API process (each holds a Redis "
+        "connection while open; the pool has 100).",
+    )
+    max_event_streams_per_key: int = Field(default=8, ge=1)
     queue_prefix: str = "autointerp"
     job_timeout_s: float = Field(
         default=3600.0, gt=0, description="An operation running longer fails with a reason."
@@ -170,6 +226,21 @@ class Settings(BaseSettings):
         description="Let an allowed dataset's card name data files elsewhere (http://, s3://); "
         "off: such a dataset is refused, so no request makes the server fetch an address.",
     )
+
+    def secret_values(self) -> list[str]:
+        """Every secret this configuration holds, for redaction from errors and logs."""
+        found = [
+            profile.api_key.get_secret_value()
+            for profile in self.llm_profiles.values()
+            if profile.api_key is not None
+        ]
+        if self.redis_url:
+            password = urlsplit(self.redis_url).password
+            if password:
+                found.append(password)
+        if os.environ.get("OPENAI_API_KEY"):  # the openai client's fallback
+            found.append(os.environ["OPENAI_API_KEY"])
+        return found
 
     def configured_models(self) -> dict[str, ModelConfig]:
         """The operator's models: `models`, then those of `models_file`."""

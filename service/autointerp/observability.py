@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
+from collections.abc import Iterable
 from contextvars import ContextVar
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -21,13 +23,57 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str) -> None:
-    """One JSON line per log record on stderr, each with the current request id."""
+# A secret counts as shown when a word of the text holds this many of its characters in a
+# row: upstream errors echo keys masked ("sk-abc1****wxyz"), not only whole.
+_SHOWN_CHARS = 6
+_WORD = re.compile(r"[^\s'\"`,;()\[\]{}<>]+")
+REDACTED = "[redacted]"
+
+
+class Redactor:
+    """Replaces every word that shows part of a configured secret (API keys, passwords)."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self._grams = {
+            secret[i : i + _SHOWN_CHARS]
+            for secret in secrets
+            if len(secret) >= 2 * _SHOWN_CHARS
+            for i in range(len(secret) - _SHOWN_CHARS + 1)
+        }
+
+    def __call__(self, text: str) -> str:
+        if not self._grams:
+            return text
+        return _WORD.sub(lambda word: REDACTED if self._shows(word.group()) else word.group(), text)
+
+    def _shows(self, word: str) -> bool:
+        return any(
+            word[i : i + _SHOWN_CHARS] in self._grams for i in range(len(word) - _SHOWN_CHARS + 1)
+        )
+
+
+class _RedactingFilter(logging.Filter):
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__()
+        self.redact = redact
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self.redact(record.getMessage()), None
+        if record.exc_info:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
+    """One JSON line per log record on stderr, each with the current request id, with every
+    configured secret redacted."""
     handler = logging.StreamHandler()
     handler.setFormatter(
         JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", timestamp=False)
     )
     handler.addFilter(_RequestIdFilter())
+    handler.addFilter(_RedactingFilter(Redactor(secrets)))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

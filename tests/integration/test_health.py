@@ -72,7 +72,7 @@ async def test_readyz_follows_redis_down_and_back(tmp_path, data_dir):
     try:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
                 assert (await http.get("/readyz")).status_code == 200
                 await asyncio.to_thread(server.stop)
                 down = await http.get("/readyz")

@@ -39,7 +39,7 @@ async def test_an_explanation_runs_on_the_scan_its_id_names(settings):
     app = create_app(settings, model_queue_only)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             scan_a = (await client.post("/v1/scans", json=_scan("apples"))).json()
             assert (await wait_for_operation(client, scan_a["id"]))["state"] == "succeeded"
             explanation = {
@@ -83,7 +83,7 @@ async def test_a_simulator_the_profile_cannot_run_is_refused_at_submit(settings)
     records = {"top": [{"tokens": ["a", "b"], "activations": [1.0, 0.0]}] * 4}
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             refused = await client.post(
                 "/v1/explanations",
                 json={"records": records, "profile": "chat-only", "simulator": "all_at_once"},

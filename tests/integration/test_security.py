@@ -4,6 +4,7 @@ fetch, numbers it cannot store, and what an error may reveal."""
 import http.server
 import json
 import threading
+from typing import ClassVar
 
 import pytest
 
@@ -19,7 +20,10 @@ def _hub_dataset(cache, name: str, data_files: str, rows: list[str]) -> None:
     owner, repo = name.split("/")
     snapshot = cache / f"datasets--{owner}--{repo}" / "snapshots" / REVISION
     snapshot.mkdir(parents=True)
-    card = f"---\nconfigs:\n- config_name: default\n  data_files:\n  - split: train\n    path: {data_files}\n---\n"
+    card = (
+        "---\nconfigs:\n- config_name: default\n  data_files:\n  - split: train\n"
+        f"    path: {data_files}\n---\n"
+    )
     (snapshot / "README.md").write_text(card)
     (snapshot / "data.jsonl").write_text("\n".join(json.dumps({"text": r}) for r in rows) + "\n")
 
@@ -33,9 +37,9 @@ def _scan(name: str, **corpus):
 
 
 class _Hits(http.server.BaseHTTPRequestHandler):
-    paths: list[str] = []
+    paths: ClassVar[list[str]] = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self.paths.append(self.path)
         self.send_response(200)
         self.end_headers()
@@ -148,7 +152,7 @@ async def test_an_unreadable_stored_operation_leaves_listings_working(settings):
     async with running_app(settings) as client:
         good = await client.post("/v1/tokenizations", json={"model": "tiny-gpt2", "texts": ["hi"]})
         assert good.status_code in (200, 202), good.text
-        resources = client._transport.app.state.resources  # noqa: SLF001
+        resources = client._transport.app.state.resources
         bad_id = "f" * 64
         await resources.operations.submit(bad_id, OperationKind.tokenization, "{}")
         await resources.redis.hset(resources.operations.key(bad_id), "result", "[NaN]")

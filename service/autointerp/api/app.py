@@ -14,6 +14,8 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from autointerp import __version__
+from autointerp.api.auth import Gate
+from autointerp.api.guard import RequestGuardMiddleware
 from autointerp.api.problems import install_problem_handlers
 from autointerp.api.routes import health, models, operations, submissions
 from autointerp.config import Settings
@@ -44,6 +46,7 @@ def _lifespan(
             redis_url = embedded.url
         redis = connect(redis_url)
         resources = build_resources(settings, redis)
+        app.state.gate = Gate(settings, redis)
         brokers = Brokers(redis_url, settings.queue_prefix, settings.redelivery_idle_s)
         await brokers.startup()
         stop_worker = await start_worker(resources, brokers) if start_worker else None
@@ -72,6 +75,8 @@ def create_app(settings: Settings, start_worker: WorkerStarter | None = None) ->
     )
     app.state.settings = settings
     app.state.metrics_registry = CollectorRegistry()
+    app.add_middleware(RequestGuardMiddleware, settings=settings)
+    # Added last, so outermost: refusals by the guard are counted and carry a request id.
     app.add_middleware(RequestContextMiddleware, metrics=HttpMetrics(app.state.metrics_registry))
     install_problem_handlers(app)
     for router in (health.router, operations.router, submissions.router, models.router):

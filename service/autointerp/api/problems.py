@@ -85,7 +85,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AutointerpError)
     problem = Problem.of(exc, instance=request.url.path)
-    return problem_response(problem)
+    return problem_response(problem, headers=getattr(exc, "headers", None))
 
 
 async def _redis_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -128,8 +128,12 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     }
     for status, description in (
         (400, "The body could not be parsed (not JSON, or not UTF-8)."),
+        (401, "No API key, or an unknown or revoked one (when auth is on)."),
+        (403, "The key's scope does not allow this."),
         (404, "Not found."),
+        (413, "The request body is larger than the server takes."),
         (422, "The request is invalid; `detail` says what is allowed."),
+        (429, "Too many requests for this key; `Retry-After` says when to try again."),
         (500, "Internal error."),
         (503, "A dependency (Redis) is unavailable; retry later."),
     )

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response
 from pydantic import BaseModel
 
+from autointerp.api.auth import Submitter
 from autointerp.api.deps import BrokersDep, ResourcesDep
 from autointerp.api.problems import PROBLEM_RESPONSES
 from autointerp.application.submission import submit_operation
@@ -31,6 +32,7 @@ def add_submit_route(
 
     async def submit(
         body: BaseModel,
+        caller: Submitter,
         resources: ResourcesDep,
         brokers: BrokersDep,
         response: Response,
@@ -43,7 +45,9 @@ def add_submit_route(
             ),
         ] = None,
     ) -> Operation:
-        operation, _ = await submit_operation(kind, body, resources, brokers, idempotency_key)
+        operation, _ = await submit_operation(
+            kind, body, resources, brokers, idempotency_key, owner=caller.id
+        )
         return accepted(operation, response)
 
     # FastAPI reads the body type from the annotation; give it the concrete model.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from autointerp.application.kinds import KINDS
-from autointerp.interp.errors import Conflict, DependencyUnavailable
+from autointerp.interp.errors import Conflict, DependencyUnavailable, RateLimited
 from autointerp.interp.prompts import PROMPT_VERSION
 from autointerp.resources import Resources
 from autointerp.schemas.operations import Operation, OperationKind
@@ -30,14 +30,48 @@ async def _claim_idempotency_key(resources: Resources, key: str, operation_id: s
         )
 
 
+# Kinds that can hold a worker for long: each key may have a few queued or running at once.
+EXPENSIVE_KINDS = frozenset({OperationKind.scan, OperationKind.batch})
+
+
+async def _check_active(resources: Resources, owner: str, operation_id: str) -> None:
+    """Refuse a new expensive operation when the key has its most queued or running."""
+    active_key = f"{resources.operations.namespace}:active:{owner}"
+    members = [as_text(m) for m in await resources.redis.smembers(active_key)]
+    states = []
+    if members:
+        async with resources.redis.pipeline(transaction=False) as pipe:
+            for member in members:
+                pipe.hget(resources.operations.key(member), "state")
+            states = await pipe.execute()
+    finished = [
+        m
+        for m, s in zip(members, states, strict=True)
+        if s in (None, b"succeeded", b"failed", b"cancelled")
+    ]
+    if finished:
+        await resources.redis.srem(active_key, *finished)
+    active = set(members) - set(finished) - {operation_id}
+    most = resources.settings.max_active_operations
+    if len(active) >= most:
+        raise RateLimited(
+            f"this key has {len(active)} scans or batches queued or running, its most "
+            f"({most}); wait for one to finish or cancel one",
+            {"Retry-After": "30"},
+        )
+    await resources.redis.sadd(active_key, operation_id)
+
+
 async def submit_operation(
     kind: OperationKind,
     request: BaseModel,
     resources: Resources,
     brokers: Brokers,
     idempotency_key: str | None = None,
+    owner: str = "",
 ) -> tuple[Operation, SubmitOutcome]:
-    """Create the operation for `request` (or find its twin) and enqueue it if it is new."""
+    """Create the operation for `request` (or find its twin) and enqueue it if it is new.
+    `owner`: the submitting key's id ("" for the service itself, a batch's children)."""
     spec = KINDS[kind]
     resolved_form = await spec.resolve(request, resources)
     resolved_request = resolved_form.request
@@ -48,7 +82,9 @@ async def submit_operation(
     )
     if idempotency_key is not None:
         await _claim_idempotency_key(resources, idempotency_key, operation_id)
-    outcome = await resources.operations.submit(operation_id, kind, canonical_json(resolved))
+    if owner and kind in EXPENSIVE_KINDS and resources.settings.auth:
+        await _check_active(resources, owner, operation_id)
+    outcome = await resources.operations.submit(operation_id, kind, canonical_json(resolved), owner)
     if outcome is not SubmitOutcome.existing:
         await brokers.enqueue(spec.queue_for(resolved_request), operation_id)
     operation = await resources.operations.get(operation_id)

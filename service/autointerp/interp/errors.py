@@ -83,3 +83,44 @@ class DeadLettered(OperationFailed):
 
     title = "Operation dead-lettered"
     type_slug = "dead-letter"
+
+
+class RefusedRequest(AutointerpError):
+    """A request refused before it is handled; `headers` go on the answer."""
+
+    def __init__(self, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.headers = headers or {}
+
+
+class Unauthorized(RefusedRequest):
+    """No API key, or one that is unknown or revoked."""
+
+    status = 401
+    title = "Unauthorized"
+    type_slug = "unauthorized"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, {"WWW-Authenticate": 'Bearer realm="autointerp"'})
+
+
+class Forbidden(RefusedRequest):
+    """The key is valid but its scope does not cover the route, or the thing is another's."""
+
+    status = 403
+    title = "Forbidden"
+    type_slug = "forbidden"
+
+
+class RateLimited(RefusedRequest):
+    """Too many requests (or operations, or event streams) for the key right now."""
+
+    status = 429
+    title = "Too many requests"
+    type_slug = "rate-limited"
+
+
+class PayloadTooLarge(RefusedRequest):
+    status = 413
+    title = "Request body too large"
+    type_slug = "payload-too-large"

@@ -41,6 +41,15 @@ class EmbeddedRedis:
             return f"redis://127.0.0.1:{self.port}/0"
         return f"unix://{self.socket_path}?db=0"
 
+    def answers(self) -> bool:
+        """Whether a server (say a running service's) answers on this data dir's socket."""
+        if not self.socket_path.exists():
+            return False
+        try:
+            return bool(redis.Redis.from_url(self.url, socket_timeout=0.5).ping())
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            return False
+
     def start(self, timeout_s: float = 10.0) -> None:
         """Start the server and wait until it answers PING."""
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -26,17 +26,22 @@ log = logging.getLogger(__name__)
 
 # Create the operation unless one exists; re-queue one that failed or was cancelled, because
 # failures are never cached as results. Returns 1 (created), 2 (re-queued) or 0 (exists).
-# KEYS: the operation, the listing index, its events channel.
+# The submitter owns a created or re-queued operation (it may cancel it), and every submitter
+# of an identical request finds it in their own listing.
+# KEYS: the operation, the listing index, its events channel, the submitter's listing index.
 _SUBMIT_SCRIPT = """
 local state = redis.call('HGET', KEYS[1], 'state')
+redis.call('ZADD', KEYS[4], 'NX', ARGV[5], KEYS[1])
 if state == false then
   redis.call('HSET', KEYS[1], 'kind', ARGV[1], 'state', 'queued', 'progress', ARGV[3],
-             'created_at', ARGV[2], 'updated_at', ARGV[2], 'request', ARGV[4])
+             'created_at', ARGV[2], 'updated_at', ARGV[2], 'request', ARGV[4],
+             'owner', ARGV[6])
   redis.call('ZADD', KEYS[2], ARGV[5], KEYS[1])
   return 1
 end
 if state == 'failed' or state == 'cancelled' then
-  redis.call('HSET', KEYS[1], 'state', 'queued', 'progress', ARGV[3], 'updated_at', ARGV[2])
+  redis.call('HSET', KEYS[1], 'state', 'queued', 'progress', ARGV[3], 'updated_at', ARGV[2],
+             'owner', ARGV[6])
   redis.call('HDEL', KEYS[1], 'error', 'result', 'attempts')
   redis.call('PERSIST', KEYS[1])
   redis.call('PUBLISH', KEYS[3], 'requeued')
@@ -135,16 +140,39 @@ class OperationStore:
         """Sorted set of all operation keys by creation time (for listing)."""
         return f"{self.namespace}:ops"
 
+    def owner_index_key(self, owner: str) -> str:
+        """Sorted set of the operations one key submitted, by time."""
+        return f"{self.namespace}:ops:by:{owner}"
+
     async def submit(
-        self, operation_id: str, kind: OperationKind, request_json: str
+        self, operation_id: str, kind: OperationKind, request_json: str, owner: str = ""
     ) -> SubmitOutcome:
-        """Atomically create (or re-queue) the operation; concurrent twins create one."""
+        """Atomically create (or re-queue) the operation; concurrent twins create one.
+        `owner`: the submitting key's id."""
         now = _now()
+        keys = [
+            self.key(operation_id),
+            self.index_key,
+            self.events_channel(operation_id),
+            self.owner_index_key(owner),
+        ]
         code = await self._submit(
-            keys=[self.key(operation_id), self.index_key, self.events_channel(operation_id)],
-            args=[kind.value, now.isoformat(), _QUEUED_PROGRESS, request_json, now.timestamp()],
+            keys=keys,
+            args=[
+                kind.value,
+                now.isoformat(),
+                _QUEUED_PROGRESS,
+                request_json,
+                now.timestamp(),
+                owner,
+            ],
         )
         return SubmitOutcome(int(code))
+
+    async def owner(self, operation_id: str) -> str | None:
+        """The id of the key that submitted (or last re-queued) the operation."""
+        value = await self.redis.hget(self.key(operation_id), "owner")
+        return as_text(value) if value is not None else None
 
     async def get(self, operation_id: str) -> Operation | None:
         """The operation, or None when unknown (or expired). Raises UnreadableOperation when
@@ -166,7 +194,6 @@ class OperationStore:
             log.warning("unreadable operation left out", extra={"operation_id": operation_id})
             log.debug("unreadable operation", exc_info=error)
             return None
-
 
     async def watch(self, operation_id: str, recheck_s: float = 5.0) -> AsyncIterator[Operation]:
         """The operation now and after each change, ending with a finished one (or when it
@@ -247,13 +274,16 @@ class OperationStore:
         before: float | None,
         kind: OperationKind | None,
         state: OperationState | None,
+        owner: str | None = None,
     ) -> tuple[list[Operation], float | None]:
-        """Newest first, created strictly before `before`; the next cursor, or None at the end."""
+        """Newest first, created strictly before `before` (of one owner's, or all); the next
+        cursor, or None at the end."""
         found: list[Operation] = []
+        index = self.index_key if owner is None else self.owner_index_key(owner)
         upper: float | str = f"({before}" if before is not None else "+inf"
         while len(found) < limit:
             page = await self.redis.zrevrangebyscore(
-                self.index_key, upper, "-inf", start=0, num=200, withscores=True
+                index, upper, "-inf", start=0, num=200, withscores=True
             )
             if not page:
                 return found, None
@@ -262,7 +292,7 @@ class OperationStore:
                 upper = f"({score}"
                 operation = await self._readable(key.rsplit(":", 1)[1])
                 if operation is None:  # expired (or unreadable): forget it
-                    await self.redis.zrem(self.index_key, key)
+                    await self.redis.zrem(index, key)
                     continue
                 if (kind is None or operation.kind is kind) and (
                     state is None or operation.state is state

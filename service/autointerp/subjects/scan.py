@@ -269,8 +269,8 @@ class Scanner:
             return
         self.drain()
         if self._phase is not None:
-            streams, start, tokens = self._phase
-            trial.record(streams, self.output.tokens - tokens, time.perf_counter() - start)
+            timed, start, tokens = self._phase
+            trial.record(timed, self.output.tokens - tokens, time.perf_counter() - start)
         streams = trial.streams_for(batch)
         if streams is None:
             self._streams = self.output.streams = trial.choice()

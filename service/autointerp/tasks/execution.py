@@ -23,6 +23,7 @@ from autointerp.interp.errors import (
     OperationFailed,
     TransientFailure,
 )
+from autointerp.observability import Redactor
 from autointerp.schemas.common import Problem
 from autointerp.schemas.operations import REQUEST_MODELS, Resolved
 from autointerp.tasks.base import OperationContext, Runner, Submit, WorkerRuntime
@@ -102,7 +103,12 @@ async def execute_operation(operation_id: str, runtime: WorkerRuntime, submit: S
         return
     except AutointerpError as error:
         log.warning("operation failed: %s", error.detail, extra={"operation_id": operation_id})
-        await store.mark_failed(operation_id, Problem.of(error))
+        # An upstream error may echo a configured key (OpenAI's 401 does, masked).
+        redact = Redactor(runtime.resources.settings.secret_values())
+        problem = Problem.of(error)
+        await store.mark_failed(
+            operation_id, problem.model_copy(update={"detail": redact(problem.detail)})
+        )
         return
     except Exception:
         log.exception("operation crashed", extra={"operation_id": operation_id})

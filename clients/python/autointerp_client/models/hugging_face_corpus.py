@@ -23,10 +23,12 @@ T = TypeVar("T", bound="HuggingFaceCorpus")
 
 @_attrs_define
 class HuggingFaceCorpus:
-    """ A Hugging Face dataset, streamed (needs the server online and `datasets` installed).
+    """ A Hugging Face hub dataset at a pinned commit, streamed: only one the operator allows
+    (AUTOINTERP_HUGGINGFACE_DATASETS), and only from the hub, never a path on the server.
 
         Attributes:
-            name (str):
+            name (str): A hub dataset id, `owner/name` (a path is not one).
+            revision (str): The dataset commit to read (a branch could change under cached scans).
             config (None | str | Unset):
             split (str | Unset):  Default: 'train'.
             text_field (str | Unset):  Default: 'text'.
@@ -34,6 +36,7 @@ class HuggingFaceCorpus:
      """
 
     name: str
+    revision: str
     config: None | str | Unset = UNSET
     split: str | Unset = 'train'
     text_field: str | Unset = 'text'
@@ -45,6 +48,8 @@ class HuggingFaceCorpus:
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
+
+        revision = self.revision
 
         config: None | str | Unset
         if isinstance(self.config, Unset):
@@ -63,6 +68,7 @@ class HuggingFaceCorpus:
 
         field_dict.update({
             "name": name,
+            "revision": revision,
         })
         if config is not UNSET:
             field_dict["config"] = config
@@ -81,6 +87,8 @@ class HuggingFaceCorpus:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         name = d.pop("name")
+
+        revision = d.pop("revision")
 
         def _parse_config(data: object) -> None | str | Unset:
             if data is None:
@@ -102,6 +110,7 @@ class HuggingFaceCorpus:
 
         hugging_face_corpus = cls(
             name=name,
+            revision=revision,
             config=config,
             split=split,
             text_field=text_field,

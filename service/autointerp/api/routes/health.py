@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
+from autointerp.api.auth import Reader
 from autointerp.api.deps import ResourcesDep
 from autointerp.api.problems import PROBLEM_RESPONSES, problem_response
 from autointerp.application.neurons import model_unavailable
@@ -57,8 +58,10 @@ async def readyz(resources: ResourcesDep) -> Health | Response:
     return problem_response(problem, headers={"Retry-After": "5"})
 
 
-@router.get("/metrics", operation_id="getMetrics", response_class=Response)
-async def metrics(request: Request) -> Response:
+@router.get(
+    "/metrics", operation_id="getMetrics", response_class=Response, responses=PROBLEM_RESPONSES
+)
+async def metrics(_: Reader, request: Request) -> Response:
     """Prometheus metrics of this instance."""
     return Response(
         generate_latest(request.app.state.metrics_registry), media_type=CONTENT_TYPE_LATEST

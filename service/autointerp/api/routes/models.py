@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path, Query, Response
 
+from autointerp.api.auth import Admin, Reader
 from autointerp.api.deps import ResourcesDep
 from autointerp.api.problems import PROBLEM_RESPONSES
 from autointerp.application import neurons
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/v1/models", tags=["models"])
 @router.get(
     "", operation_id="listModels", response_model=list[ModelInfo], responses=PROBLEM_RESPONSES
 )
-async def list_models(resources: ResourcesDep) -> list[ModelInfo]:
+async def list_models(_: Reader, resources: ResourcesDep) -> list[ModelInfo]:
     """Every subject model this server can record, with layers and neurons per layer."""
     return [await neurons.model_info(resources, name) for name in sorted(resources.catalog.sources)]
 
@@ -25,7 +26,9 @@ async def list_models(resources: ResourcesDep) -> list[ModelInfo]:
 @router.get(
     "/{model}", operation_id="getModel", response_model=ModelInfo, responses=PROBLEM_RESPONSES
 )
-async def get_model(resources: ResourcesDep, model: str = Path(max_length=200)) -> ModelInfo:
+async def get_model(
+    _: Reader, resources: ResourcesDep, model: str = Path(max_length=200)
+) -> ModelInfo:
     """One subject model."""
     return await neurons.model_info(resources, model)
 
@@ -37,6 +40,7 @@ async def get_model(resources: ResourcesDep, model: str = Path(max_length=200)) 
     responses=PROBLEM_RESPONSES,
 )
 async def rank_neurons(
+    _: Reader,
     resources: ResourcesDep,
     model: str = Path(max_length=200),
     layer: int = Path(ge=0, le=100_000),
@@ -53,6 +57,7 @@ async def rank_neurons(
     responses=PROBLEM_RESPONSES,
 )
 async def get_neuron(
+    _: Reader,
     resources: ResourcesDep,
     model: str = Path(max_length=200),
     layer: int = Path(ge=0, le=100_000),
@@ -75,6 +80,7 @@ async def get_neuron(
     responses=PROBLEM_RESPONSES,
 )
 async def delete_neuron_results(
+    _: Admin,
     resources: ResourcesDep,
     model: str = Path(max_length=200),
     layer: int = Path(ge=0, le=100_000),
@@ -94,6 +100,7 @@ async def delete_neuron_results(
     responses=PROBLEM_RESPONSES,
 )
 async def delete_scan(
+    _: Admin,
     resources: ResourcesDep,
     model: str = Path(max_length=200),
     scan_id: str = Path(pattern=r"^[0-9a-f]{64}$", description="The scan's id."),

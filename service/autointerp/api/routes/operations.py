@@ -9,11 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.sse import EventSourceResponse
 
+from autointerp.api.auth import Admin, GateDep, Reader, Submitter
 from autointerp.api.deps import ResourcesDep
 from autointerp.api.problems import PROBLEM_RESPONSES
-from autointerp.interp.errors import NotFound
+from autointerp.interp.errors import Forbidden, NotFound
 from autointerp.schemas.common import WireModel
 from autointerp.schemas.operations import Operation, OperationKind, OperationState
+from autointerp.store.keys import ApiKey, Scope
 
 router = APIRouter(prefix="/v1/operations", tags=["operations"])
 
@@ -43,10 +45,20 @@ async def _existing_operation(
 ExistingOperation = Annotated[Operation, Depends(_existing_operation)]
 
 
+async def _stream_slot(caller: Reader, gate: GateDep) -> ApiKey:
+    # Here, not in the stream: once it runs the 200 is sent and a 429 no longer can be.
+    gate.check_event_stream(caller)
+    return caller
+
+
+StreamSlot = Annotated[ApiKey, Depends(_stream_slot)]
+
+
 @router.get(
     "", operation_id="listOperations", response_model=OperationPage, responses=PROBLEM_RESPONSES
 )
 async def list_operations(
+    caller: Reader,
     resources: ResourcesDep,
     kind: Annotated[OperationKind | None, Query()] = None,
     state: Annotated[OperationState | None, Query()] = None,
@@ -57,11 +69,40 @@ async def list_operations(
         description="next_cursor of the previous page.",
     ),
 ) -> OperationPage:
-    """Operations newest first, optionally of one kind and state."""
+    """Operations newest first, optionally of one kind and state: the caller's own (those
+    its key submitted), or with an admin key everyone's."""
+    owner = None if caller.allows(Scope.admin) else caller.id
     operations, last = await resources.operations.list(
-        limit, float(cursor) if cursor else None, kind, state
+        limit, float(cursor) if cursor else None, kind, state, owner
     )
     return OperationPage(operations=operations, next_cursor=repr(last) if last else None)
+
+
+# Before GET /{operation_id}: Starlette answers a method on the cancel path with the Allow
+# header of the first route whose path matches it, and `{operation_id}` matches `x:cancel`.
+@router.post(
+    "/{operation_id}:cancel",
+    operation_id="cancelOperation",
+    response_model=Operation,
+    responses=PROBLEM_RESPONSES,
+)
+async def cancel_operation(
+    caller: Submitter, resources: ResourcesDep, operation_id: str = OperationId
+) -> Operation:
+    """Cancel a queued or running operation (its task stops at its next step); a finished
+    operation is returned unchanged. A submit key cancels the operations it submitted; an
+    admin key any."""
+    store = resources.operations
+    owner = await store.owner(operation_id)
+    if owner is None and await store.get(operation_id) is None:
+        raise _not_found(operation_id)
+    if not caller.allows(Scope.admin) and owner != caller.id:
+        raise Forbidden("only the key that submitted an operation (or an admin) may cancel it")
+    await store.cancel(operation_id)
+    operation = await store.get(operation_id)
+    if operation is None:
+        raise _not_found(operation_id)
+    return operation
 
 
 @router.get(
@@ -74,14 +115,33 @@ async def list_operations(
     },
 )
 async def get_operation(
-    request: Request, response: Response, operation: ExistingOperation
+    _: Reader, request: Request, response: Response, operation: ExistingOperation
 ) -> Operation | Response:
-    """State, progress and the result or the problem of one operation (with a strong ETag)."""
+    """State, progress and the result or the problem of one operation (with a strong ETag).
+    Any read key may read an operation by its id (results are shared by content)."""
     etag = '"' + hashlib.sha256(operation.model_dump_json().encode()).hexdigest()[:32] + '"'
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers={"ETag": etag})
     response.headers["ETag"] = etag
     return operation
+
+
+@router.delete(
+    "/{operation_id}",
+    operation_id="deleteOperation",
+    status_code=204,
+    response_class=Response,
+    responses=PROBLEM_RESPONSES,
+)
+async def delete_operation(
+    _: Admin, resources: ResourcesDep, operation_id: str = OperationId
+) -> Response:
+    """Forget an operation record (one that cannot be read, say); its results, if any, stay
+    where they are stored, and submitting its request again runs it."""
+    if not await resources.redis.exists(resources.operations.key(operation_id)):
+        raise _not_found(operation_id)
+    await resources.operations.delete(operation_id)
+    return Response(status_code=204)
 
 
 @router.get(
@@ -91,27 +151,12 @@ async def get_operation(
     responses=PROBLEM_RESPONSES,
 )
 async def stream_operation_events(
-    resources: ResourcesDep, operation: ExistingOperation
+    caller: StreamSlot, gate: GateDep, resources: ResourcesDep, operation: ExistingOperation
 ) -> AsyncIterable[Operation]:
     """Server-Sent Events: the operation now, then again each time its state or progress
     changes; the last event is the finished operation (succeeded, failed or cancelled) and
-    the stream ends. Keep-alive comments flow while nothing changes."""
-    async for current in resources.operations.watch(operation.id):
-        yield current
-
-
-@router.post(
-    "/{operation_id}:cancel",
-    operation_id="cancelOperation",
-    response_model=Operation,
-    responses=PROBLEM_RESPONSES,
-)
-async def cancel_operation(resources: ResourcesDep, operation_id: str = OperationId) -> Operation:
-    """Cancel a queued or running operation (its task stops at its next step); a finished
-    operation is returned unchanged."""
-    store = resources.operations
-    await store.cancel(operation_id)
-    operation = await store.get(operation_id)
-    if operation is None:
-        raise _not_found(operation_id)
-    return operation
+    the stream ends. Keep-alive comments flow while nothing changes. Open streams are capped
+    per key and per server process (429 beyond)."""
+    with gate.event_stream(caller):
+        async for current in resources.operations.watch(operation.id):
+            yield current

@@ -66,6 +66,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
@@ -73,12 +87,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
 
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
@@ -114,7 +142,7 @@ def sync_detailed(
     layer: int,
     index: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     scan: None | str | Unset = UNSET,
 
 ) -> Response[NeuronRecordPublic | Problem]:
@@ -156,7 +184,7 @@ def sync(
     layer: int,
     index: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     scan: None | str | Unset = UNSET,
 
 ) -> NeuronRecordPublic | Problem | None:
@@ -193,7 +221,7 @@ async def asyncio_detailed(
     layer: int,
     index: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     scan: None | str | Unset = UNSET,
 
 ) -> Response[NeuronRecordPublic | Problem]:
@@ -235,7 +263,7 @@ async def asyncio(
     layer: int,
     index: int,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     scan: None | str | Unset = UNSET,
 
 ) -> NeuronRecordPublic | Problem | None:

@@ -49,6 +49,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
@@ -56,12 +70,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
 
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
@@ -95,13 +123,14 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     operation_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Response[Operation | Problem]:
     """ Cancel Operation
 
      Cancel a queued or running operation (its task stops at its next step); a finished
-    operation is returned unchanged.
+    operation is returned unchanged. A submit key cancels the operations it submitted; an
+    admin key any.
 
     Args:
         operation_id (str): The id a submit returned.
@@ -129,13 +158,14 @@ def sync_detailed(
 def sync(
     operation_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Operation | Problem | None:
     """ Cancel Operation
 
      Cancel a queued or running operation (its task stops at its next step); a finished
-    operation is returned unchanged.
+    operation is returned unchanged. A submit key cancels the operations it submitted; an
+    admin key any.
 
     Args:
         operation_id (str): The id a submit returned.
@@ -158,13 +188,14 @@ client=client,
 async def asyncio_detailed(
     operation_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Response[Operation | Problem]:
     """ Cancel Operation
 
      Cancel a queued or running operation (its task stops at its next step); a finished
-    operation is returned unchanged.
+    operation is returned unchanged. A submit key cancels the operations it submitted; an
+    admin key any.
 
     Args:
         operation_id (str): The id a submit returned.
@@ -192,13 +223,14 @@ async def asyncio_detailed(
 async def asyncio(
     operation_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Operation | Problem | None:
     """ Cancel Operation
 
      Cancel a queued or running operation (its task stops at its next step); a finished
-    operation is returned unchanged.
+    operation is returned unchanged. A submit key cancels the operations it submitted; an
+    admin key any.
 
     Args:
         operation_id (str): The id a submit returned.

@@ -53,6 +53,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
@@ -60,12 +74,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
 
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
@@ -99,12 +127,13 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     operation_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Response[Any | Operation | Problem]:
     """ Get Operation
 
      State, progress and the result or the problem of one operation (with a strong ETag).
+    Any read key may read an operation by its id (results are shared by content).
 
     Args:
         operation_id (str): The id a submit returned.
@@ -132,12 +161,13 @@ def sync_detailed(
 def sync(
     operation_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Any | Operation | Problem | None:
     """ Get Operation
 
      State, progress and the result or the problem of one operation (with a strong ETag).
+    Any read key may read an operation by its id (results are shared by content).
 
     Args:
         operation_id (str): The id a submit returned.
@@ -160,12 +190,13 @@ client=client,
 async def asyncio_detailed(
     operation_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Response[Any | Operation | Problem]:
     """ Get Operation
 
      State, progress and the result or the problem of one operation (with a strong ETag).
+    Any read key may read an operation by its id (results are shared by content).
 
     Args:
         operation_id (str): The id a submit returned.
@@ -193,12 +224,13 @@ async def asyncio_detailed(
 async def asyncio(
     operation_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Any | Operation | Problem | None:
     """ Get Operation
 
      State, progress and the result or the problem of one operation (with a strong ETag).
+    Any read key may read an operation by its id (results are shared by content).
 
     Args:
         operation_id (str): The id a submit returned.

@@ -88,6 +88,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
@@ -95,12 +109,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
 
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
@@ -133,7 +161,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     kind: None | OperationKind | Unset = UNSET,
     state: None | OperationState | Unset = UNSET,
     limit: int | Unset = 50,
@@ -142,7 +170,8 @@ def sync_detailed(
 ) -> Response[OperationPage | Problem]:
     """ List Operations
 
-     Operations newest first, optionally of one kind and state.
+     Operations newest first, optionally of one kind and state: the caller's own (those
+    its key submitted), or with an admin key everyone's.
 
     Args:
         kind (None | OperationKind | Unset):
@@ -175,7 +204,7 @@ cursor=cursor,
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     kind: None | OperationKind | Unset = UNSET,
     state: None | OperationState | Unset = UNSET,
     limit: int | Unset = 50,
@@ -184,7 +213,8 @@ def sync(
 ) -> OperationPage | Problem | None:
     """ List Operations
 
-     Operations newest first, optionally of one kind and state.
+     Operations newest first, optionally of one kind and state: the caller's own (those
+    its key submitted), or with an admin key everyone's.
 
     Args:
         kind (None | OperationKind | Unset):
@@ -212,7 +242,7 @@ cursor=cursor,
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     kind: None | OperationKind | Unset = UNSET,
     state: None | OperationState | Unset = UNSET,
     limit: int | Unset = 50,
@@ -221,7 +251,8 @@ async def asyncio_detailed(
 ) -> Response[OperationPage | Problem]:
     """ List Operations
 
-     Operations newest first, optionally of one kind and state.
+     Operations newest first, optionally of one kind and state: the caller's own (those
+    its key submitted), or with an admin key everyone's.
 
     Args:
         kind (None | OperationKind | Unset):
@@ -254,7 +285,7 @@ cursor=cursor,
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     kind: None | OperationKind | Unset = UNSET,
     state: None | OperationState | Unset = UNSET,
     limit: int | Unset = 50,
@@ -263,7 +294,8 @@ async def asyncio(
 ) -> OperationPage | Problem | None:
     """ List Operations
 
-     Operations newest first, optionally of one kind and state.
+     Operations newest first, optionally of one kind and state: the caller's own (those
+    its key submitted), or with an admin key everyone's.
 
     Args:
         kind (None | OperationKind | Unset):

@@ -45,6 +45,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
@@ -52,12 +66,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
 
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
@@ -91,14 +119,15 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     operation_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Response[Any | Problem]:
     """ Stream Operation Events
 
      Server-Sent Events: the operation now, then again each time its state or progress
     changes; the last event is the finished operation (succeeded, failed or cancelled) and
-    the stream ends. Keep-alive comments flow while nothing changes.
+    the stream ends. Keep-alive comments flow while nothing changes. Open streams are capped
+    per key and per server process (429 beyond).
 
     Args:
         operation_id (str): The id a submit returned.
@@ -126,14 +155,15 @@ def sync_detailed(
 def sync(
     operation_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Any | Problem | None:
     """ Stream Operation Events
 
      Server-Sent Events: the operation now, then again each time its state or progress
     changes; the last event is the finished operation (succeeded, failed or cancelled) and
-    the stream ends. Keep-alive comments flow while nothing changes.
+    the stream ends. Keep-alive comments flow while nothing changes. Open streams are capped
+    per key and per server process (429 beyond).
 
     Args:
         operation_id (str): The id a submit returned.
@@ -156,14 +186,15 @@ client=client,
 async def asyncio_detailed(
     operation_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Response[Any | Problem]:
     """ Stream Operation Events
 
      Server-Sent Events: the operation now, then again each time its state or progress
     changes; the last event is the finished operation (succeeded, failed or cancelled) and
-    the stream ends. Keep-alive comments flow while nothing changes.
+    the stream ends. Keep-alive comments flow while nothing changes. Open streams are capped
+    per key and per server process (429 beyond).
 
     Args:
         operation_id (str): The id a submit returned.
@@ -191,14 +222,15 @@ async def asyncio_detailed(
 async def asyncio(
     operation_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Any | Problem | None:
     """ Stream Operation Events
 
      Server-Sent Events: the operation now, then again each time its state or progress
     changes; the last event is the finished operation (succeeded, failed or cancelled) and
-    the stream ends. Keep-alive comments flow while nothing changes.
+    the stream ends. Keep-alive comments flow while nothing changes. Open streams are capped
+    per key and per server process (429 beyond).
 
     Args:
         operation_id (str): The id a submit returned.

@@ -1,0 +1,165 @@
+"""Checks on every request before a route sees it, as one ASGI middleware: the Host header
+(against DNS rebinding), cross-site writes, the body's media type and size (413 before it is
+parsed); and, on the way out, the rate-limit headers the auth dependency decided on."""
+
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from autointerp.api.auth import authenticate, is_protected
+from autointerp.api.problems import PROBLEM_MEDIA_TYPE
+from autointerp.config import Settings
+from autointerp.interp.errors import Unauthorized
+from autointerp.schemas.common import Problem
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+_WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address or Host name is this machine only."""
+    name = host.strip("[]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(host_header: str) -> str:
+    """`example.org:8000` -> `example.org`; `[::1]:8000` -> `::1`."""
+    return urlsplit(f"//{host_header}").hostname or ""
+
+
+class _TooLarge(BaseException):
+    """Raised from receive when a streamed body passes the limit. A BaseException, so that
+    the body parser's `except Exception` (which answers 400) lets it through to us."""
+
+
+class RequestGuardMiddleware:
+    """Refuses what no route should handle, with a problem document."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.allowed_hosts = tuple(settings.allowed_hosts)
+
+    def _host_allowed(self, name: str) -> bool:
+        if self.allowed_hosts:
+            return any(fnmatch.fnmatchcase(name, pattern) for pattern in self.allowed_hosts)
+        return self.settings.auth or is_loopback(name)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        refusal = self._refusal(scope, headers)
+        if refusal is not None:
+            await _send_problem(send, scope, *refusal)
+            return
+        if self.settings.auth and is_protected(scope["path"]):
+            # Before the body is read or parsed: without a key, nothing but a 401.
+            try:
+                key = await authenticate(scope["app"].state.gate, headers.get("authorization"))
+            except Unauthorized as error:
+                await _send_problem(send, scope, 401, error.detail, error.headers)
+                return
+            scope.setdefault("state", {})["api_key"] = key
+        await self._call_limited(scope, receive, send)
+
+    async def _call_limited(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app, its body cut at the size limit, its answer with the RateLimit headers."""
+        limit, received = self.settings.max_request_bytes, 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _TooLarge
+            return message
+
+        async def send_with_limits(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(_with_rate_limit_headers(scope, message))
+
+        try:
+            await self.app(scope, counted_receive, send_with_limits)
+        except _TooLarge:
+            if started:
+                raise
+            await _send_problem(send, scope, *self._too_large())
+
+    def _too_large(self) -> tuple[int, str]:
+        return 413, f"the request body is larger than {self.settings.max_request_bytes} bytes"
+
+    def _refusal(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str] | None:
+        name = _host_name(headers.get("host", ""))
+        if not self._host_allowed(name):
+            return 400, (
+                f"this server does not answer to the host {name!r}; the operator allows "
+                "hosts with AUTOINTERP_ALLOWED_HOSTS"
+            )
+        if scope["method"] not in _WRITES:
+            return None
+        origin = headers.get("origin")
+        if origin and _host_name(urlsplit(origin).netloc) != name:
+            return 403, "cross-site writes are refused (the Origin is another site)"
+        length = headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > 0:
+            if int(length) > self.settings.max_request_bytes:
+                return self._too_large()
+        if (length and length != "0") or "transfer-encoding" in headers:
+            media = headers.get("content-type", "").split(";")[0].strip().lower()
+            if media != "application/json":
+                return 415, "request bodies must be application/json"
+        return None
+
+
+def _with_rate_limit_headers(scope: Scope, message: Message) -> Message:
+    """The response start with the RateLimit headers the auth dependency left in the
+    request's state (whatever response the route made)."""
+    extra = scope.get("state", {}).get("rate_limit_headers")
+    if message["type"] == "http.response.start" and extra:
+        message["headers"] = [
+            *message.get("headers", []),
+            *((k.encode(), v.encode()) for k, v in extra.items()),
+        ]
+    return message
+
+
+async def _send_problem(
+    send: Send, scope: Scope, status: int, detail: str, headers: dict[str, str] | None = None
+) -> None:
+    titles = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 413: "Content Too Large"}
+    titles[415] = "Unsupported Media Type"
+    problem = Problem(title=titles[status], status=status, detail=detail, instance=scope["path"])
+    body = json.dumps(problem.to_json_dict()).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+                *((k.encode(), v.encode()) for k, v in (headers or {}).items()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
