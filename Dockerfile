@@ -19,6 +19,7 @@ COPY --from=build /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \
     HF_HUB_OFFLINE=1 \
     AUTOINTERP_HOST=0.0.0.0 \
+    AUTOINTERP_AUTH=true \
     AUTOINTERP_PORT=8000 \
     AUTOINTERP_DATA_DIR=/data \
     NUMBA_CACHE_DIR=/data/numba-cache

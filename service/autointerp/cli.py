@@ -69,7 +69,7 @@ async def _keys_command(args: argparse.Namespace, settings: Settings) -> None:
         if embedded.answers():
             url, embedded = embedded.url, None
         else:
-            await asyncio.to_thread(embedded.start)
+            embedded.start()  # in this thread: the child dies with the thread that started it
             url = embedded.url
     redis = connect(url)
     try:

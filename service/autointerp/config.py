@@ -178,6 +178,12 @@ class Settings(BaseSettings):
     redelivery_idle_s: int = Field(
         default=600, ge=1, description="Re-deliver a job whose worker went silent this long."
     )
+    orphan_after_s: float = Field(
+        default=30.0,
+        ge=1,
+        description="A running operation whose worker sent no heartbeat this long (killed, "
+        "its host lost) is re-queued by any worker, or by resubmitting it.",
+    )
     operation_ttl_s: int = Field(default=7 * 24 * 3600, ge=60)
     scan_memory_mb: int = Field(
         default=4096,

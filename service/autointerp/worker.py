@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from autointerp.application.submission import Submitter
+from autointerp.application.submission import Submitter, requeue_orphaned_operations
 from autointerp.config import Settings
 from autointerp.interp.errors import InvalidRequest
 from autointerp.resources import Resources, build_resources
@@ -41,7 +41,7 @@ async def start_worker(
     queues = list(queues)
     receivers = brokers.start_receivers(queues, execute)
     me = WorkerInfo(WorkerRegistry.own_id(), [q.value for q in queues], available_devices())
-    heartbeat = asyncio.create_task(_announce(resources.workers, me), name="worker-heartbeat")
+    heartbeat = asyncio.create_task(_announce(resources, brokers, me), name="worker-heartbeat")
 
     async def stop() -> None:
         heartbeat.cancel()
@@ -51,14 +51,17 @@ async def start_worker(
     return stop
 
 
-async def _announce(registry: WorkerRegistry, me: WorkerInfo) -> None:
-    """Keep this worker's entry (its queues and devices) fresh while it runs."""
+async def _announce(resources: Resources, brokers: Brokers, me: WorkerInfo) -> None:
+    """Keep this worker's entry (its queues and devices) fresh while it runs, and re-queue
+    operations orphaned by a worker that died (every worker looks; each is re-queued once)."""
     while True:
         try:
-            await registry.announce(me)
+            await resources.workers.announce(me)
+            for operation_id in await requeue_orphaned_operations(resources, brokers):
+                log.warning("re-queued an orphaned operation", extra={"operation_id": operation_id})
         except (RedisConnectionError, RedisTimeoutError):
             log.warning("could not refresh the worker's entry; trying again")
-        await asyncio.sleep(HEARTBEAT_S)
+        await asyncio.sleep(min(HEARTBEAT_S, resources.settings.orphan_after_s / 2))
 
 
 async def run_worker(settings: Settings, queues: list[Queue]) -> None:

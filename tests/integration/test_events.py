@@ -63,7 +63,7 @@ async def test_watch_wakes_on_published_changes(clean_redis):
 
     watcher = asyncio.create_task(watch())
     await asyncio.sleep(0.2)
-    await store.mark_running("c" * 64)
+    assert await store.claim("c" * 64, "worker-1", stale_s=30)
     await asyncio.sleep(0.2)
     await store.report_progress("c" * 64, 0.5, "half")
     await asyncio.sleep(0.2)

@@ -16,13 +16,13 @@ from tests.conftest import free_port, running_app, service_env, wait_for_operati
 pytestmark = pytest.mark.integration
 
 
-def start_worker(settings, *queues):
+def start_worker(settings, *queues, **env):
     args = [sys.executable, "-m", "autointerp", "worker"]
     for queue in queues:
         args += ["--queue", queue]
     return subprocess.Popen(
         args,
-        env=service_env(settings, AUTOINTERP_REDELIVERY_IDLE_S="2"),
+        env=service_env(settings, **{"AUTOINTERP_REDELIVERY_IDLE_S": "2", **env}),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -146,3 +146,55 @@ async def test_a_scan_split_over_two_workers_equals_one_scan(settings):
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
             worker.wait(timeout=30)
+
+
+async def test_an_orphaned_operation_is_requeued_within_seconds_not_the_redelivery_time(settings):
+    """Finding 7 of #16: with the default re-delivery (600 s), a job whose worker was killed
+    stayed `running` that long. Workers heartbeat what they run; a second worker re-queues
+    one whose heartbeat stopped (AUTOINTERP_ORPHAN_AFTER_S, here 3 s)."""
+    api_only = settings.model_copy(update={"in_process_worker": False})
+    env = {"AUTOINTERP_REDELIVERY_IDLE_S": "600", "AUTOINTERP_ORPHAN_AFTER_S": "3"}
+
+    def worker():
+        return start_worker(settings, "model", **env)
+
+    first, second = worker(), None
+    try:
+        async with running_app(api_only) as client:
+            body = {
+                "model": "minilm-l6",
+                "corpus": {"type": "builtin"},
+                "layers": [0],
+                "max_tokens": 30_000,
+                "batch_size": 8,
+            }
+            operation = (await client.post("/v1/scans", json=body)).json()
+            await wait_running(client, operation["id"])
+            first.send_signal(signal.SIGKILL)
+            first.wait()
+            second = worker()
+            done = await wait_for_operation(client, operation["id"], timeout_s=120)
+            assert done["state"] == "succeeded", done
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
+
+
+async def test_resubmitting_an_orphaned_running_operation_requeues_it(settings):
+    """Finding 7: resubmitting a stuck `running` operation returned it without re-queueing."""
+    settings = settings.model_copy(update={"orphan_after_s": 1.0})
+    request = {"model": "tiny-gpt2", "texts": ["orphaned"]}
+    async with running_app(settings.model_copy(update={"in_process_worker": False})) as client:
+        operation = (await client.post("/v1/tokenizations", json=request)).json()
+        store = client._transport.app.state.resources.operations
+        assert await store.claim(operation["id"], "a-worker-that-dies", stale_s=1.0)
+        again = await client.post("/v1/tokenizations", json=request)
+        assert again.json()["state"] == "running"  # its worker's heartbeat is fresh
+        await asyncio.sleep(1.5)
+        again = await client.post("/v1/tokenizations", json=request)
+        assert again.json()["state"] == "queued", again.text
+    async with running_app(settings) as client:
+        done = await wait_for_operation(client, operation["id"])
+        assert done["state"] == "succeeded"

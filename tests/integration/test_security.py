@@ -1,14 +1,21 @@
 """The holes an outside probe found, each shut: what a request may make the server read or
-fetch, numbers it cannot store, and what an error may reveal."""
+fetch, numbers it cannot store, what an error may reveal, and the embedded Redis's life."""
 
 import http.server
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
 from autointerp.schemas.operations import OperationKind
+from autointerp.store.embedded import DataDirInUse, EmbeddedRedis
 from tests.conftest import running_app, wait_for_operation
 
 pytestmark = pytest.mark.integration
@@ -164,3 +171,50 @@ async def test_an_unreadable_stored_operation_leaves_listings_working(settings):
         assert unreadable.status_code == 500
         assert "cannot be read" in unreadable.json()["detail"]
         assert unreadable.headers["x-request-id"]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has exited (whoever reaps it)
+
+
+def test_a_data_dir_has_one_embedded_redis_and_a_second_owner_is_refused(tmp_path):
+    """Finding 6: two `serve` on one data dir clobbered each other's Redis socket."""
+    first = EmbeddedRedis(tmp_path / "redis")
+    first.start()
+    try:
+        with pytest.raises(DataDirInUse, match=f"in use by process {os.getpid()}"):
+            EmbeddedRedis(tmp_path / "redis").start()
+        assert first.answers()
+    finally:
+        first.stop()
+    again = EmbeddedRedis(tmp_path / "redis")
+    again.start()
+    again.stop()
+
+
+def test_the_embedded_redis_dies_with_its_parent_even_of_sigkill(tmp_path):
+    """Finding 6: after `kill -9` of `serve` its redis-server lived on."""
+    script = (
+        "import sys, time; from pathlib import Path; "
+        "from autointerp.store.embedded import EmbeddedRedis; "
+        "e = EmbeddedRedis(Path(sys.argv[1])); e.start(); "
+        "print(e._process.pid, flush=True); time.sleep(600)"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path / "redis")], stdout=subprocess.PIPE, text=True
+    )
+    redis_pid = int(parent.stdout.readline())
+    assert _alive(redis_pid)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _alive(redis_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(redis_pid)
+    restarted = EmbeddedRedis(tmp_path / "redis")  # the lock died with its owner
+    restarted.start()
+    restarted.stop()

@@ -42,7 +42,8 @@ def _lifespan(
         redis_url = settings.redis_url
         if redis_url is None:
             embedded = EmbeddedRedis(settings.data_dir / "redis")
-            await asyncio.to_thread(embedded.start)
+            # In this thread, not a pool's: the child dies with the thread that started it.
+            embedded.start()
             redis_url = embedded.url
         redis = connect(redis_url)
         resources = build_resources(settings, redis)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 
 from autointerp.application.kinds import KINDS
 from autointerp.interp.errors import Conflict, DependencyUnavailable, RateLimited
 from autointerp.interp.prompts import PROMPT_VERSION
 from autointerp.resources import Resources
-from autointerp.schemas.operations import Operation, OperationKind
+from autointerp.schemas.operations import REQUEST_MODELS, Operation, OperationKind, Resolved
 from autointerp.store.identity import canonical_json, content_hash
 from autointerp.store.operations import SubmitOutcome
 from autointerp.store.queues import Brokers
@@ -84,8 +86,13 @@ async def submit_operation(
         await _claim_idempotency_key(resources, idempotency_key, operation_id)
     if owner and kind in EXPENSIVE_KINDS and resources.settings.auth:
         await _check_active(resources, owner, operation_id)
-    outcome = await resources.operations.submit(operation_id, kind, canonical_json(resolved), owner)
-    if outcome is not SubmitOutcome.existing:
+    store = resources.operations
+    outcome = await store.submit(operation_id, kind, canonical_json(resolved), owner)
+    # New, failed before, or running on a worker that died: (again) to the queue.
+    orphan_after_s = resources.settings.orphan_after_s
+    if outcome is not SubmitOutcome.existing or await store.requeue_if_orphaned(
+        operation_id, orphan_after_s
+    ):
         await brokers.enqueue(spec.queue_for(resolved_request), operation_id)
     operation = await resources.operations.get(operation_id)
     if operation is None:  # only if someone deleted it between our two calls
@@ -93,6 +100,24 @@ async def submit_operation(
             f"operation {operation_id} vanished from Redis while submitting"
         )
     return operation, outcome
+
+
+async def requeue_orphaned_operations(resources: Resources, brokers: Brokers) -> list[str]:
+    """Put back in their queues the running operations whose worker stopped sending
+    heartbeats (killed, or its host lost); any process may call it, each is re-queued once."""
+    store, requeued = resources.operations, []
+    for operation_id in await store.running():
+        if not await store.requeue_if_orphaned(operation_id, resources.settings.orphan_after_s):
+            continue
+        operation = await store.get(operation_id)
+        request_json = await store.request_json(operation_id)
+        if operation is None or request_json is None:
+            continue
+        request_model: Any = REQUEST_MODELS[operation.kind]
+        resolved = Resolved[request_model].model_validate_json(request_json)
+        await brokers.enqueue(KINDS[operation.kind].queue_for(resolved.request), operation_id)
+        requeued.append(operation_id)
+    return requeued
 
 
 class Submitter:

@@ -6,11 +6,17 @@ tests on machines without a Redis of their own. It listens on a unix socket only
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import importlib.util
 import logging
+import os
+import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 import redis
 
@@ -25,14 +31,52 @@ def redis_server_binary() -> Path:
     return Path(spec.origin).parent / "bin" / "redis-server"
 
 
+class DataDirInUse(RuntimeError):
+    """Another process runs the embedded Redis of this data dir."""
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: the kernel sends it SIGTERM when its parent dies, even of
+    SIGKILL, so no orphan redis-server outlives the service (Linux; elsewhere a no-op)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 class EmbeddedRedis:
-    """A redis-server child process on a unix socket in `data_dir`; start() then stop()."""
+    """A redis-server child process on a unix socket in `data_dir`; start() then stop().
+
+    The process that starts it holds a lock on the data dir until stop(): a second service
+    on the same dir refuses to start (naming the owner) instead of starting a second server
+    that would take over the socket. The child dies with the process that started it."""
 
     def __init__(self, data_dir: Path, port: int = 0) -> None:
         self.data_dir = data_dir.resolve()
         self.port = port
         self.socket_path = self.data_dir / "redis.sock"
         self._process: subprocess.Popen[bytes] | None = None
+        self._lock: TextIO | None = None
+
+    def _take_lock(self) -> None:
+        lock = (self.data_dir / "owner.lock").open("a+")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            owner = lock.read().strip() or "unknown"
+            lock.close()
+            raise DataDirInUse(
+                f"the data dir {self.data_dir} is in use by process {owner}, which runs its "
+                "embedded Redis; stop it, or give this one another AUTOINTERP_DATA_DIR or a "
+                "shared AUTOINTERP_REDIS_URL"
+            ) from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        self._lock = lock
 
     @property
     def url(self) -> str:
@@ -51,9 +95,11 @@ class EmbeddedRedis:
             return False
 
     def start(self, timeout_s: float = 10.0) -> None:
-        """Start the server and wait until it answers PING."""
+        """Start the server and wait until it answers PING. Call it from the thread that
+        lives as long as the server should (the child dies with it)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.socket_path.unlink(missing_ok=True)
+        self._take_lock()
+        self.socket_path.unlink(missing_ok=True)  # ours to replace: we hold the lock
         args = [
             str(redis_server_binary()),
             "--port",
@@ -76,7 +122,9 @@ class EmbeddedRedis:
             "--logfile",
             str(self.data_dir / "redis.log"),
         ]
-        self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL)
+        self._process = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
+        )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -91,13 +139,15 @@ class EmbeddedRedis:
         raise RuntimeError(f"embedded redis-server did not answer within {timeout_s}s")
 
     def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL if it lingers)."""
-        if self._process is None:
-            return
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        self._process = None
+        """Stop the server (SIGTERM, then SIGKILL if it lingers) and release the data dir."""
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            self._process = None
+        if self._lock is not None:
+            self._lock.close()  # releases the flock
+            self._lock = None

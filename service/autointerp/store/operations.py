@@ -53,8 +53,9 @@ return 0
 
 # Finish an operation that is still queued or running (a cancelled one stays cancelled):
 # set the given field/value pairs, then start the retention TTL. Returns 1 if finished.
-# KEYS: the operation, its events channel.
+# KEYS: the operation, its events channel, the set of running operations.
 _FINISH_SCRIPT = """
+redis.call('SREM', KEYS[3], KEYS[1])
 local state = redis.call('HGET', KEYS[1], 'state')
 if state ~= 'queued' and state ~= 'running' then
   return 0
@@ -66,6 +67,49 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('PUBLISH', KEYS[2], 'finished')
 return 1
 """
+
+# A worker takes an operation to run: a queued one, or a running one whose worker's
+# heartbeat stopped (it died). Returns 1 if taken, 0 if finished or running elsewhere.
+# KEYS: the operation, its events channel, the running set. ARGV: now (epoch s), its ISO
+# form, seconds without a heartbeat after which a worker counts as gone, the worker's id.
+_CLAIM_SCRIPT = """
+local fields = redis.call('HMGET', KEYS[1], 'state', 'heartbeat_at')
+local state, beat = fields[1], tonumber(fields[2]) or 0
+if state == 'running' and tonumber(ARGV[1]) - beat <= tonumber(ARGV[3]) then
+  return 0
+end
+if state ~= 'queued' and state ~= 'running' then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'state', 'running', 'heartbeat_at', ARGV[1],
+           'updated_at', ARGV[2], 'worker', ARGV[4])
+redis.call('SADD', KEYS[3], KEYS[1])
+redis.call('PUBLISH', KEYS[2], 'updated')
+return 1
+"""
+
+# Put a running operation whose heartbeat stopped back in the queue (once, however many
+# processes notice). Returns 1 if re-queued. KEYS, ARGV as the claim's (less the worker).
+_REQUEUE_STALE_SCRIPT = """
+local fields = redis.call('HMGET', KEYS[1], 'state', 'heartbeat_at')
+local state, beat = fields[1], tonumber(fields[2]) or 0
+if state ~= 'running' then
+  redis.call('SREM', KEYS[3], KEYS[1])
+  return 0
+end
+if tonumber(ARGV[1]) - beat <= tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'state', 'queued', 'updated_at', ARGV[2], 'progress', ARGV[4])
+redis.call('HDEL', KEYS[1], 'worker')
+redis.call('SREM', KEYS[3], KEYS[1])
+redis.call('PUBLISH', KEYS[2], 'requeued')
+return 1
+"""
+
+LIVENESS_S = 10.0
+"""How often, at most, a worker refreshes the heartbeat of each operation it runs (an HSET);
+three times within the orphan time at least."""
 
 
 class SubmitOutcome(Enum):
@@ -126,6 +170,8 @@ class OperationStore:
         self.finished_ttl_s = finished_ttl_s
         self._submit = redis.register_script(_SUBMIT_SCRIPT)
         self._finish = redis.register_script(_FINISH_SCRIPT)
+        self._claim = redis.register_script(_CLAIM_SCRIPT)
+        self._requeue_stale = redis.register_script(_REQUEUE_STALE_SCRIPT)
 
     def key(self, operation_id: str) -> str:
         """The Redis key of one operation."""
@@ -225,9 +271,42 @@ class OperationStore:
         """Count one more start of the operation; returns the count so far."""
         return int(await self.redis.hincrby(self.key(operation_id), "attempts", 1))
 
-    async def mark_running(self, operation_id: str) -> None:
-        """The worker has started the operation."""
-        await self._update(operation_id, state=OperationState.running.value)
+    @property
+    def running_key(self) -> str:
+        """Set of the operations some worker has claimed and not finished."""
+        return f"{self.namespace}:running"
+
+    def _liveness_keys(self, operation_id: str) -> list[str]:
+        return [self.key(operation_id), self.events_channel(operation_id), self.running_key]
+
+    async def claim(self, operation_id: str, worker_id: str, stale_s: float) -> bool:
+        """Take the operation to run: True for a queued one or an orphaned running one;
+        False when it is finished or another live worker runs it."""
+        now = _now()
+        taken = await self._claim(
+            keys=self._liveness_keys(operation_id),
+            args=[now.timestamp(), now.isoformat(), stale_s, worker_id],
+        )
+        return bool(taken)
+
+    async def beat(self, operation_id: str) -> None:
+        """The running operation's worker is alive."""
+        await self.redis.hset(self.key(operation_id), "heartbeat_at", _now().timestamp())
+
+    async def requeue_if_orphaned(self, operation_id: str, stale_s: float) -> bool:
+        """Back to queued if it is running without a heartbeat; True if it was (the caller
+        then enqueues it)."""
+        now = _now()
+        done = await self._requeue_stale(
+            keys=self._liveness_keys(operation_id),
+            args=[now.timestamp(), now.isoformat(), stale_s, _QUEUED_PROGRESS],
+        )
+        return bool(done)
+
+    async def running(self) -> list[str]:
+        """Ids of the operations claimed by workers and not finished."""
+        members = await self.redis.smembers(self.running_key)
+        return [as_text(m).rsplit(":", 1)[1] for m in members]
 
     async def report_progress(self, operation_id: str, fraction: float, message: str) -> None:
         """Record progress (fraction in [0, 1]) of a running operation."""
@@ -237,7 +316,7 @@ class OperationStore:
     async def _finish_with(self, operation_id: str, state: OperationState, **fields: str) -> bool:
         pairs = {**fields, "state": state.value, "updated_at": _now().isoformat()}
         flat = [value for pair in pairs.items() for value in pair]
-        keys = [self.key(operation_id), self.events_channel(operation_id)]
+        keys = self._liveness_keys(operation_id)
         done = await self._finish(keys=keys, args=[self.finished_ttl_s, *flat])
         return bool(done)
 

@@ -26,6 +26,8 @@ from autointerp.interp.errors import (
 from autointerp.observability import Redactor
 from autointerp.schemas.common import Problem
 from autointerp.schemas.operations import REQUEST_MODELS, Resolved
+from autointerp.store.operations import LIVENESS_S, OperationStore
+from autointerp.store.workers import WorkerRegistry
 from autointerp.tasks.base import OperationContext, Runner, Submit, WorkerRuntime
 from autointerp.tasks.registry import RUNNERS
 
@@ -81,16 +83,35 @@ async def _run(operation_id: str, context: OperationContext) -> str | None:
         )
     request_model: Any = REQUEST_MODELS[operation.kind]
     resolved = Resolved[request_model].model_validate_json(request_json)
-    await store.mark_running(operation_id)
+    # A worker silent for the re-delivery idle time counts as gone too, as the queue has it.
+    stale_s = min(settings.orphan_after_s, settings.redelivery_idle_s)
+    if not await store.claim(operation_id, WorkerRegistry.own_id(), stale_s):
+        # A second message for it (re-queued when its worker seemed gone): it runs elsewhere.
+        log.info("skipping operation: running elsewhere", extra={"operation_id": operation_id})
+        return None
     log.info("operation started", extra={"operation_id": operation_id, "kind": operation.kind})
     timeout = settings.job_timeout_s
+    every_s = min(LIVENESS_S, stale_s / 3)
+    heartbeat = asyncio.create_task(_beat(store, operation_id, every_s), name="op-heartbeat")
     try:
         result = await asyncio.wait_for(
             _run_with_retries(RUNNERS[operation.kind], resolved, context), timeout
         )
     except TimeoutError:
         raise OperationFailed(f"the operation did not finish within {timeout} s") from None
+    finally:
+        heartbeat.cancel()
     return str(result.model_dump_json())
+
+
+async def _beat(store: OperationStore, operation_id: str, every_s: float) -> None:
+    """Tell other processes this operation's worker is alive, until cancelled."""
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await store.beat(operation_id)
+        except (RedisConnectionError, RedisTimeoutError):
+            log.warning("could not refresh the heartbeat", extra={"operation_id": operation_id})
 
 
 async def execute_operation(operation_id: str, runtime: WorkerRuntime, submit: Submit) -> None:
