@@ -86,24 +86,36 @@ async def _load(
 
 
 async def _bench(open_base: str, guarded_base: str, key: str, args: argparse.Namespace) -> None:
-    limits = httpx.Limits(max_connections=2 * args.concurrency)
-    async with httpx.AsyncClient(base_url=open_base, limits=limits, timeout=30) as client:
-        cached = await _cached_score(client)
+    # A client per server, each keeping every connection alive: a shared pool would evict
+    # one server's idle connections for the other's and time TCP handshakes instead.
+    limits = httpx.Limits(
+        max_connections=args.concurrency, max_keepalive_connections=args.concurrency
+    )
+    clients = [
+        httpx.AsyncClient(base_url=base, limits=limits, timeout=30)
+        for base in (open_base, guarded_base)
+    ]
+    open_client, guarded_client = clients
+    try:
+        cached = await _cached_score(open_client)
         bearer = {"Authorization": f"Bearer {key}"}
         targets = {
-            "cached score (GET /v1/operations/{id})": (open_base + cached, {}),
-            "constant (GET /livez)": (open_base + "/livez", {}),
-            "cached score, auth + rate limits on": (guarded_base + cached, bearer),
+            "cached score (GET /v1/operations/{id})": (open_client, cached, {}),
+            "constant (GET /livez)": (open_client, "/livez", {}),
+            "cached score, auth + rate limits on": (guarded_client, cached, bearer),
         }
         rates: dict[str, list[float]] = {name: [] for name in targets}
         latencies: dict[str, list[float]] = {name: [] for name in targets}
         for round_number in range(args.rounds):
             order = list(targets) if round_number % 2 == 0 else list(reversed(targets))
             for name in order:
-                url, headers = targets[name]
-                rate, seen = await _load(client, url, headers, args.seconds, args.concurrency)
+                client, path, headers = targets[name]
+                rate, seen = await _load(client, path, headers, args.seconds, args.concurrency)
                 rates[name].append(rate)
                 latencies[name] += seen
+    finally:
+        for client in clients:
+            await client.aclose()
     print(
         f"{args.concurrency} concurrent clients, {args.rounds} rounds of {args.seconds} s each,"
         " loopback, one uvicorn worker process per server; medians over rounds"
