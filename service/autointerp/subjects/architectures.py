@@ -49,6 +49,10 @@ class ModelShape:
     layers: int
     neurons_per_layer: int
     gated: bool
+    hidden: int = 0
+    """Width of the residual stream (0 where the configuration does not say)."""
+    heads: int = 0
+    """Attention heads per layer (0 where the configuration does not say)."""
 
     def check(self, layer: int, neurons: Sequence[int] = ()) -> None:
         """Raise a 4xx-class error naming the valid range of a layer or neuron."""
@@ -73,6 +77,7 @@ GATED = {
 _LAYER_KEYS = ("num_hidden_layers", "n_layer", "num_layers", "n_layers")
 _WIDTH_KEYS = ("intermediate_size", "ffn_hidden_size", "ffn_dim", "hidden_dim", "n_inner", "d_ff")
 _HIDDEN_KEYS = ("hidden_size", "n_embd", "d_model", "dim")
+_HEAD_KEYS = ("num_attention_heads", "n_head", "num_heads", "n_heads", "encoder_attention_heads")
 _EXPERT_KEYS = ("num_experts", "num_local_experts", "n_routed_experts", "moe_num_experts")
 
 
@@ -96,7 +101,8 @@ def model_shape(config: Mapping[str, Any]) -> ModelShape:
         )
     layers = _first(config, _LAYER_KEYS)
     width = _first(config, _WIDTH_KEYS)
-    if width is None and (hidden := _first(config, _HIDDEN_KEYS)) is not None:
+    hidden = _first(config, _HIDDEN_KEYS)
+    if width is None and hidden is not None:
         width = 4 * hidden  # GPT-2-style configurations leave the MLP width at its default
     if layers is None or width is None:
         raise InvalidRequest(
@@ -106,4 +112,5 @@ def model_shape(config: Mapping[str, Any]) -> ModelShape:
         )
     layout = LAYOUTS.get(model_type)
     gated = layout.gated if layout else model_type in GATED
-    return ModelShape(model_type, layers, width, gated)
+    heads = _first(config, _HEAD_KEYS)
+    return ModelShape(model_type, layers, width, gated, hidden or 0, heads or 0)

@@ -14,33 +14,53 @@ from autointerp.interp.records import ActivationStats, ScanMeta
 from autointerp.schemas.activations import ScanRequest, ScanResult
 from autointerp.schemas.conversions import scan_result, scan_settings
 from autointerp.schemas.operations import OperationKind, OperationState, Resolved
-from autointerp.store.records import encode_neuron
-from autointerp.subjects.accumulate import LayerAccumulator
+from autointerp.store.records import RecordStore, encode_neuron
+from autointerp.subjects.accumulate import LayerAccumulator, Selection
 from autointerp.subjects.neurons import MlpNeurons
 from autointerp.subjects.scan import ScanOutput, scan_corpus
 from autointerp.tasks.base import OperationContext, Runner, wait_for_children
 
+# Neurons whose records are encoded and written at once: a layer's records in one piece
+# would be as large again as its selections (and one Redis command of up to a GB).
+NEURONS_PER_WRITE = 128
 
-def _layer_blobs(acc: LayerAccumulator) -> dict[int, bytes]:
-    selections = [s.ranked() for s in acc.selections()]  # on the host, whichever path
-    ids = torch.cat([s.excerpt_ids for s in selections]).numpy()
-    acts_np = torch.cat([s.activations for s in selections]).numpy()
-    sums = acc.power_sums.cpu().numpy()
-    maximum, minimum = acc.maximum.cpu(), acc.minimum.cpu()
+
+def _neuron_blobs(
+    acc: LayerAccumulator, selections: tuple[Selection, ...], neurons: range
+) -> dict[int, bytes]:
+    """The stored records of some of a layer's neurons."""
+    part = slice(neurons.start, neurons.stop)
+    ranked = [
+        Selection(s.keys[:, part], s.excerpt_ids[:, part], s.activations[:, part]).ranked()
+        for s in selections
+    ]
+    ids = torch.cat([s.excerpt_ids for s in ranked]).numpy()
+    acts_np = torch.cat([s.activations for s in ranked]).numpy()
+    sums = acc.power_sums[:, part].cpu().numpy()
+    maximum, minimum = acc.maximum[part].cpu(), acc.minimum[part].cpu()
     blobs = {}
-    for neuron in range(ids.shape[1]):
-        s1, s2, s3, s4 = (float(s) for s in sums[:, neuron])
+    for column, neuron in enumerate(neurons):
+        s1, s2, s3, s4 = (float(s) for s in sums[:, column])
         stats = ActivationStats.from_power_sums(
             acc.count,
             s1,
             s2,
             s3,
             s4,
-            maximum=float(maximum[neuron]),
-            minimum=float(minimum[neuron]),
+            maximum=float(maximum[column]),
+            minimum=float(minimum[column]),
         )
-        blobs[neuron] = encode_neuron(ids[:, neuron], acts_np[:, neuron], stats)
+        blobs[neuron] = encode_neuron(ids[:, column], acts_np[:, column], stats)
     return blobs
+
+
+async def _write_layer(store: RecordStore, scan_id: str, layer: int, acc: LayerAccumulator) -> None:
+    selections = acc.selections()  # on the host, whichever path (one copy from a device)
+    width = selections[0].keys.shape[1]
+    for start in range(0, width, NEURONS_PER_WRITE):
+        neurons = range(start, min(start + NEURONS_PER_WRITE, width))
+        blobs = await asyncio.to_thread(_neuron_blobs, acc, selections, neurons)
+        await store.write_layer(scan_id, layer, blobs)
 
 
 def _vocabulary(output: ScanOutput, tokenizer: PreTrainedTokenizerBase) -> dict[int, str]:
@@ -130,7 +150,7 @@ async def _run(resolved: Resolved[ScanRequest], context: OperationContext) -> Sc
     scan_id = context.operation_id  # content-addressed already: request, model, corpus
     store = context.resources.records
     for layer, acc in output.layers.items():
-        await store.write_layer(scan_id, layer, await asyncio.to_thread(_layer_blobs, acc))
+        await _write_layer(store, scan_id, layer, acc)
     await store.write_excerpts(scan_id, output.excerpt_token_ids)
     await store.write_vocabulary(scan_id, vocabulary)
     meta = ScanMeta(
