@@ -150,8 +150,8 @@ class Settings(BaseSettings):
     max_event_streams: int = Field(
         default=64,
         ge=1,
-        description="Event streams open at once in one API process (each holds a Redis "
-        "connection while open; the pool has 100).",
+        description="Event streams open at once in one API process (they share one pub/sub "
+        "connection; each still reads the operation on every change).",
     )
     max_event_streams_per_key: int = Field(default=8, ge=1)
     queue_prefix: str = "autointerp"

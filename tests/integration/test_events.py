@@ -72,3 +72,34 @@ async def test_watch_wakes_on_published_changes(clean_redis):
     await asyncio.wait_for(watcher, timeout=10)
     assert seen == [("queued", 0.0), ("running", 0.0), ("running", 0.5), ("failed", 0.5)]
     await client.aclose()
+
+
+async def test_waiting_streams_hold_no_redis_connection(clean_redis):
+    """Finding 8 of #16: each open stream held a pooled connection, so 99 streams made
+    submits answer 503. Now 40 watchers share one pub/sub connection of a pool of 8."""
+    # Commands wait for a free connection: with a connection held per waiting stream, the
+    # ninth stream would wait forever.
+    pool = redis.asyncio.BlockingConnectionPool.from_url(clean_redis, max_connections=8)
+    client = redis.asyncio.Redis(connection_pool=pool)
+    store = OperationStore(client, "autointerp", 600)
+    ids = [f"{i:064x}" for i in range(40)]
+    for operation_id in ids:
+        await store.submit(operation_id, OperationKind.tokenization, "{}")
+    seen: dict[str, list[str]] = {i: [] for i in ids}
+
+    async def watch(operation_id: str) -> None:
+        async for operation in store.watch(operation_id, recheck_s=3600):
+            seen[operation_id].append(operation.state.value)
+
+    watchers = [asyncio.create_task(watch(i)) for i in ids]
+    await asyncio.sleep(0.5)
+    assert await asyncio.wait_for(client.ping(), timeout=5)  # room for other work
+    for operation_id in ids:
+        assert await store.claim(operation_id, "worker-1", stale_s=30)
+    await asyncio.sleep(0.5)
+    for operation_id in ids:
+        await store.cancel(operation_id)
+    await asyncio.wait_for(asyncio.gather(*watchers), timeout=20)
+    assert all(states == ["queued", "running", "cancelled"] for states in seen.values()), seen
+    await store.events.close()
+    await client.aclose()

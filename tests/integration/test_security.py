@@ -218,3 +218,15 @@ def test_the_embedded_redis_dies_with_its_parent_even_of_sigkill(tmp_path):
     restarted = EmbeddedRedis(tmp_path / "redis")  # the lock died with its owner
     restarted.start()
     restarted.stop()
+
+
+async def test_a_text_longer_than_the_model_takes_is_an_invalid_request(settings):
+    """Low finding: input errors found late failed as `internal`."""
+    long_text = " ".join(f"word{i}" for i in range(700))  # over MiniLM's 512 positions
+    body = {"model": "minilm-l6", "texts": ["short", long_text], "layer": 0, "neurons": [0]}
+    async with running_app(settings) as client:
+        response = await client.post("/v1/activations", json=body)
+        done = await wait_for_operation(client, response.json()["id"])
+    assert done["state"] == "failed"
+    assert done["error"]["type"].endswith("/invalid-request"), done["error"]
+    assert "texts[1] is" in done["error"]["detail"] and "512 positions" in done["error"]["detail"]

@@ -59,6 +59,7 @@ def _lifespan(
             if stop_worker is not None:
                 await stop_worker()
             await brokers.shutdown()
+            await resources.operations.events.close()
             await redis.aclose()
             if embedded is not None:
                 await asyncio.to_thread(embedded.stop)

@@ -7,6 +7,8 @@ Every change is also published on `{key}:events`, so event streams wake without 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -19,6 +21,7 @@ from redis.asyncio import Redis
 from autointerp.interp.errors import AutointerpError
 from autointerp.schemas.common import Problem
 from autointerp.schemas.operations import Operation, OperationKind, OperationState, Progress
+from autointerp.store.events import EventHub
 from autointerp.store.identity import namespace
 from autointerp.store.redis import as_text
 
@@ -171,6 +174,7 @@ class OperationStore:
         self._submit = redis.register_script(_SUBMIT_SCRIPT)
         self._finish = redis.register_script(_FINISH_SCRIPT)
         self._claim = redis.register_script(_CLAIM_SCRIPT)
+        self.events = EventHub(redis, f"{self.namespace}:op:*:events")
         self._requeue_stale = redis.register_script(_REQUEUE_STALE_SCRIPT)
 
     def key(self, operation_id: str) -> str:
@@ -243,12 +247,14 @@ class OperationStore:
 
     async def watch(self, operation_id: str, recheck_s: float = 5.0) -> AsyncIterator[Operation]:
         """The operation now and after each change, ending with a finished one (or when it
-        expires). Subscribes before the first read, so no change can fall in between;
-        re-reads every `recheck_s` anyway in case a message was lost with a connection."""
-        async with self.redis.pubsub() as pubsub:
-            await pubsub.subscribe(self.events_channel(operation_id))
+        expires). Listens before the first read, so no change can fall in between; re-reads
+        every `recheck_s` anyway in case a notice was lost with a connection. Waiting holds
+        no Redis connection: the process's one EventHub wakes it."""
+        with self.events.listen(self.events_channel(operation_id)) as changed:
+            await asyncio.wait_for(self.events.ready(), timeout=10)
             last: Operation | None = None
             while True:
+                changed.clear()  # before the read: a change during it wakes the next wait
                 operation = await self.get(operation_id)
                 if operation is None:
                     return
@@ -257,10 +263,8 @@ class OperationStore:
                     last = operation
                 if operation.state.is_terminal:
                     return
-                # Drain what arrived meanwhile; one read per burst of updates is enough.
-                await pubsub.get_message(ignore_subscribe_messages=True, timeout=recheck_s)
-                while await pubsub.get_message(ignore_subscribe_messages=True, timeout=0):
-                    pass
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), timeout=recheck_s)
 
     async def request_json(self, operation_id: str) -> str | None:
         """The canonical request the operation was submitted with."""
