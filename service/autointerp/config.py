@@ -142,6 +142,13 @@ class Settings(BaseSettings):
         ge=1,
         description="Scans and batches one key may have queued or running at once.",
     )
+    llm_tokens_per_day: int = Field(
+        default=0,
+        ge=0,
+        description="LLM tokens (prompt + completion) one key's operations may spend per UTC "
+        "day, checked before an explanation, simulation or score runs and charged with what it "
+        "spent; 0: no budget. Applied when auth is on.",
+    )
     max_request_bytes: int = Field(
         default=16 * 1024 * 1024,
         ge=1024,

@@ -14,6 +14,7 @@ from autointerp.api.auth import Gate
 from autointerp.config import LLMProfile, RateLimit
 from autointerp.interp.errors import RateLimited
 from autointerp.store.keys import KeyStore, Scope
+from autointerp.store.limits import UsageLedger
 from tests.conftest import running_app, service_env, wait_for_operation
 
 pytestmark = pytest.mark.integration
@@ -272,3 +273,26 @@ async def test_an_upstream_error_echoing_the_key_is_stored_redacted(settings, ca
     assert "[redacted]" in stored, stored
     for fragment in (secret, secret[:8], secret[-4:] + "."):
         assert fragment not in stored
+
+
+async def test_usage_reports_a_keys_tokens_today_against_its_budget(settings):
+    settings = settings.model_copy(update={"auth": True, "llm_tokens_per_day": 1000})
+    keys = await _keys(settings)
+    submitter_id, admin_id = (keys[s].split("_")[1] for s in (Scope.submit, Scope.admin))
+    redis = Redis.from_url(settings.redis_url)
+    await UsageLedger(redis, settings.queue_prefix).charge(submitter_id, 300, 45)
+    await redis.aclose()
+    async with running_app(settings) as client:
+        mine = await client.get("/v1/usage", headers=_as(keys[Scope.submit]))
+        assert mine.status_code == 200, mine.text
+        body = mine.json()
+        assert (body["key"], body["prompt_tokens"], body["completion_tokens"]) == (
+            submitter_id,
+            300,
+            45,
+        )
+        assert (body["budget"], body["remaining"]) == (1000, 655)
+        other = f"/v1/usage?key={admin_id}"
+        assert (await client.get(other, headers=_as(keys[Scope.submit]))).status_code == 403
+        theirs = await client.get(f"/v1/usage?key={submitter_id}", headers=_as(keys[Scope.admin]))
+        assert theirs.json()["remaining"] == 655

@@ -13,6 +13,7 @@ from autointerp.interp.records import ScanMeta, ScanSettings
 from autointerp.schemas.batches import BatchRequest
 from autointerp.schemas.explanations import ExplanationRequest, ScoreRequest
 from autointerp.schemas.operations import OperationKind, OperationState
+from autointerp.store.limits import UsageLedger
 from autointerp.store.queues import Queue
 from autointerp.tasks.execution import execute_operation
 from tests.fakes import HeldQueue, ScriptedLanguageModel, fake_resources, fake_worker
@@ -173,3 +174,35 @@ def test_layer_groups_are_consecutive_and_even():
     assert [layer for group in layer_groups(list(range(30)), 7) for layer in group] == list(
         range(30)
     )
+
+
+async def test_llm_tokens_are_charged_to_the_owner_and_a_spent_budget_stops_the_next(tmp_path):
+    """Per-key daily budgets (#16, finding 10): what an operation spent is charged to the key
+    that submitted it; once the budget is spent, the key's next LLM operation fails before
+    it calls a model."""
+    resources = fake_resources(tmp_path, auth=True, llm_tokens_per_day=40)
+    model = ScriptedLanguageModel(["the letter a", A_FIRES])
+    queue, runtime = HeldQueue(), fake_worker(resources, model)
+    submit = Submitter(resources, queue)
+    first, _ = await submit_operation(
+        OperationKind.explanation, _explanation(), resources, queue, owner="k1"
+    )
+    await queue.run_all(lambda op_id: execute_operation(op_id, runtime, submit))
+    done = await resources.operations.get(first.id)
+    assert done.state is OperationState.succeeded, done.error
+    spent = done.result.usage.prompt_tokens + done.result.usage.completion_tokens
+    ledger = UsageLedger(resources.redis, resources.settings.queue_prefix)
+    assert (await ledger.today("k1")).tokens == spent >= 40
+    calls = len(model.calls)
+    second, _ = await submit_operation(
+        OperationKind.explanation, _explanation(temperature=0.5), resources, queue, owner="k1"
+    )
+    other, _ = await submit_operation(
+        OperationKind.explanation, _explanation(temperature=0.7), resources, queue, owner="k2"
+    )
+    await queue.run_all(lambda op_id: execute_operation(op_id, runtime, submit))
+    refused = await resources.operations.get(second.id)
+    assert refused.state is OperationState.failed
+    assert refused.error.status == 429 and "daily budget of 40" in refused.error.detail
+    assert (await resources.operations.get(other.id)).state is OperationState.succeeded
+    assert len(model.calls) == 2 * calls  # the refused one called no model; k2 as many

@@ -71,6 +71,7 @@ async def submit_operation(
     brokers: Brokers,
     idempotency_key: str | None = None,
     owner: str = "",
+    limit_active: bool = True,
 ) -> tuple[Operation, SubmitOutcome]:
     """Create the operation for `request` (or find its twin) and enqueue it if it is new.
     `owner`: the submitting key's id ("" for the service itself, a batch's children)."""
@@ -84,7 +85,7 @@ async def submit_operation(
     )
     if idempotency_key is not None:
         await _claim_idempotency_key(resources, idempotency_key, operation_id)
-    if owner and kind in EXPENSIVE_KINDS and resources.settings.auth:
+    if limit_active and owner and kind in EXPENSIVE_KINDS and resources.settings.auth:
         await _check_active(resources, owner, operation_id)
     store = resources.operations
     outcome = await store.submit(operation_id, kind, canonical_json(resolved), owner)
@@ -127,7 +128,11 @@ class Submitter:
         self.resources = resources
         self.brokers = brokers
 
-    async def __call__(self, kind: OperationKind, request: BaseModel) -> Operation:
-        """Submit; the operation as it now is."""
-        operation, _ = await submit_operation(kind, request, self.resources, self.brokers)
+    async def __call__(self, kind: OperationKind, request: BaseModel, owner: str = "") -> Operation:
+        """Submit for `owner` (the parent's, so its children's tokens count against the same
+        key; they are not held to its limit of active scans, the parent is); the operation as
+        it now is."""
+        operation, _ = await submit_operation(
+            kind, request, self.resources, self.brokers, owner=owner, limit_active=False
+        )
         return operation

@@ -124,3 +124,11 @@ class PayloadTooLarge(RefusedRequest):
     status = 413
     title = "Request body too large"
     type_slug = "payload-too-large"
+
+
+class BudgetSpent(AutointerpError):
+    """The key's daily LLM token budget is spent: the operation does not start."""
+
+    status = 429
+    title = "LLM token budget spent"
+    type_slug = "budget-spent"

@@ -24,6 +24,9 @@ from autointerp.schemas.operations import (
 from autointerp.subjects.loading import ModelLoader
 
 Submit = Callable[[OperationKind, BaseModel], Awaitable[Operation]]
+"""How a running operation submits others (as its own owner)."""
+SubmitAs = Callable[[OperationKind, BaseModel, str], Awaitable[Operation]]
+"""How a worker submits on behalf of an owner (a key id)."""
 """Submits an operation as an HTTP client would (resolved, content-addressed, enqueued)."""
 
 

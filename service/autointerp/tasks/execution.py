@@ -9,6 +9,7 @@ timing out) is tried again a bounded number of times first.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
@@ -18,17 +19,20 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from autointerp.interp.errors import (
     AutointerpError,
+    BudgetSpent,
     DeadLettered,
     OperationCancelled,
     OperationFailed,
     TransientFailure,
 )
 from autointerp.observability import Redactor
+from autointerp.resources import Resources
 from autointerp.schemas.common import Problem
-from autointerp.schemas.operations import REQUEST_MODELS, Resolved
+from autointerp.schemas.operations import REQUEST_MODELS, Operation, OperationKind, Resolved
+from autointerp.store.limits import UsageLedger
 from autointerp.store.operations import LIVENESS_S, OperationStore
 from autointerp.store.workers import WorkerRegistry
-from autointerp.tasks.base import OperationContext, Runner, Submit, WorkerRuntime
+from autointerp.tasks.base import OperationContext, Runner, SubmitAs, WorkerRuntime
 from autointerp.tasks.registry import RUNNERS
 
 # Failures that may pass if the operation runs again a little later.
@@ -114,11 +118,45 @@ async def _beat(store: OperationStore, operation_id: str, every_s: float) -> Non
             log.warning("could not refresh the heartbeat", extra={"operation_id": operation_id})
 
 
-async def execute_operation(operation_id: str, runtime: WorkerRuntime, submit: Submit) -> None:
+LLM_KINDS = frozenset({OperationKind.explanation, OperationKind.simulation, OperationKind.score})
+
+
+async def _check_budget(resources: Resources, kind: OperationKind, owner: str) -> None:
+    """Refuse to start LLM work for a key whose daily token budget is spent."""
+    budget = resources.settings.llm_tokens_per_day
+    if not (budget and owner and resources.settings.auth and kind in LLM_KINDS):
+        return
+    spent = await UsageLedger(resources.redis, resources.settings.queue_prefix).today(owner)
+    if spent.tokens >= budget:
+        raise BudgetSpent(
+            f"this key's operations spent {spent.tokens} LLM tokens today ({spent.day}, UTC), "
+            f"its daily budget of {budget}; submit again tomorrow (GET /v1/usage)"
+        )
+
+
+async def _charge(resources: Resources, owner: str, result_json: str) -> None:
+    """Count what a finished operation says its language model calls spent."""
+    usage = json.loads(result_json).get("usage")
+    if owner and isinstance(usage, dict):
+        ledger = UsageLedger(resources.redis, resources.settings.queue_prefix)
+        await ledger.charge(owner, usage["prompt_tokens"], usage["completion_tokens"])
+
+
+async def execute_operation(operation_id: str, runtime: WorkerRuntime, submit: SubmitAs) -> None:
     """Run a queued operation to success or failure; a no-op for one already finished."""
-    store = runtime.resources.operations
+    resources = runtime.resources
+    store = resources.operations
+    owner = await store.owner(operation_id) or ""
+
+    async def submit_as_owner(kind: OperationKind, request: BaseModel) -> Operation:
+        return await submit(kind, request, owner)
+
+    context = OperationContext(runtime, operation_id, submit_as_owner)
     try:
-        result_json = await _run(operation_id, OperationContext(runtime, operation_id, submit))
+        operation = await store.get(operation_id)
+        if operation is not None:
+            await _check_budget(resources, operation.kind, owner)
+        result_json = await _run(operation_id, context)
     except OperationCancelled:
         log.info("operation stopped: cancelled", extra={"operation_id": operation_id})
         return
@@ -139,10 +177,12 @@ async def execute_operation(operation_id: str, runtime: WorkerRuntime, submit: S
     if result_json is None:
         return
     try:
-        await store.mark_succeeded(operation_id, result_json)
+        stored = await store.mark_succeeded(operation_id, result_json)
     except ValueError as error:  # stored, it could not be read back
         log.error("operation result refused: %s", error, extra={"operation_id": operation_id})
         refused = AutointerpError(f"the operation's result could not be stored: {error}")
         await store.mark_failed(operation_id, Problem.of(refused))
         return
+    if stored:
+        await _charge(resources, owner, result_json)
     log.info("operation succeeded", extra={"operation_id": operation_id})

@@ -51,6 +51,7 @@ from .text_activations import TextActivations
 from .tokenization_request import TokenizationRequest
 from .tokenization_result import TokenizationResult
 from .tokenized_text import TokenizedText
+from .usage import Usage
 from .usage_out import UsageOut
 
 __all__ = (
@@ -105,5 +106,6 @@ __all__ = (
     "TokenizationRequest",
     "TokenizationResult",
     "TokenizedText",
+    "Usage",
     "UsageOut",
 )
