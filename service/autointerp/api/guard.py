@@ -11,6 +11,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 from autointerp.api.auth import authenticate, is_protected
 from autointerp.api.problems import PROBLEM_MEDIA_TYPE
 from autointerp.config import Settings
@@ -76,6 +79,10 @@ class RequestGuardMiddleware:
                 key = await authenticate(scope["app"].state.gate, headers.get("authorization"))
             except Unauthorized as error:
                 await _send_problem(send, scope, 401, error.detail, error.headers)
+                return
+            except (RedisConnectionError, RedisTimeoutError):  # outside the app's handlers
+                detail = "Redis is not answering; retry later"
+                await _send_problem(send, scope, 503, detail, {"Retry-After": "5"})
                 return
             scope.setdefault("state", {})["api_key"] = key
         await self._call_limited(scope, receive, send)
@@ -148,7 +155,7 @@ async def _send_problem(
     send: Send, scope: Scope, status: int, detail: str, headers: dict[str, str] | None = None
 ) -> None:
     titles = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 413: "Content Too Large"}
-    titles[415] = "Unsupported Media Type"
+    titles.update({415: "Unsupported Media Type", 503: "Service Unavailable"})
     problem = Problem(title=titles[status], status=status, detail=detail, instance=scope["path"])
     body = json.dumps(problem.to_json_dict()).encode()
     await send(
