@@ -1,6 +1,7 @@
 """Keys, scopes, owners and limits (#16, finding 3 and 10), the request guard, and secrets
 kept out of errors (finding 9): each against the real app and a real Redis."""
 
+import asyncio
 import http.server
 import json
 import subprocess
@@ -135,21 +136,50 @@ async def test_a_key_has_a_few_expensive_operations_at_once(settings):
 
 async def test_event_streams_are_capped_per_key_and_per_process(settings, redis_url):
     redis = Redis.from_url(redis_url)
-    gate = Gate(
-        settings.model_copy(update={"max_event_streams": 3, "max_event_streams_per_key": 2}), redis
-    )
+    capped = settings.model_copy(update={"max_event_streams": 3, "max_event_streams_per_key": 2})
+    gate = Gate(capped, redis)
     keys = KeyStore(redis, "t")
     one, _ = await keys.create("one", Scope.read)
     two, _ = await keys.create("two", Scope.read)
     with gate.event_stream(one), gate.event_stream(one):
-        with pytest.raises(RateLimited, match="this key has 2"):
-            gate.check_event_stream(one)
-        gate.check_event_stream(two)
+        with pytest.raises(RateLimited, match="this key has 2"), gate.event_stream(one):
+            pass
         with gate.event_stream(two):
-            with pytest.raises(RateLimited, match="process has 3"):
-                gate.check_event_stream(two)
-    gate.check_event_stream(one)  # closed streams free their slots
+            with pytest.raises(RateLimited, match="process has 3"), gate.event_stream(two):
+                pass
+    with gate.event_stream(one):  # closed streams free their slots
+        pass
     await redis.aclose()
+
+
+async def test_concurrent_event_streams_and_scans_cannot_pass_their_caps_together(settings):
+    """The probe: 40 streams opened at once got 30 through a cap of 8 (checked in one step,
+    counted in another), and 9 scans submitted at once got 6 through a cap of 4."""
+    settings = settings.model_copy(
+        update={
+            "auth": True,
+            "in_process_worker": False,
+            "max_event_streams_per_key": 8,
+            "max_active_operations": 4,
+        }
+    )
+    keys = await _keys(settings)
+    async with running_app(settings) as client:
+        headers = _as(keys[Scope.submit])
+        scans = [{**SCAN, "max_tokens": 2000 + i} for i in range(9)]
+        answers = await asyncio.gather(
+            *(client.post("/v1/scans", json=body, headers=headers) for body in scans)
+        )
+        assert sorted(a.status_code for a in answers) == [202] * 4 + [429] * 5
+        gate = client._transport.app.state.gate
+        key = await gate.key(keys[Scope.submit])
+
+        async def hold() -> None:
+            with gate.event_stream(key):
+                await asyncio.sleep(0.2)
+
+        results = await asyncio.gather(*(hold() for _ in range(40)), return_exceptions=True)
+        assert sum(isinstance(r, RateLimited) for r in results) == 32
 
 
 async def test_the_request_guard(settings):
@@ -182,6 +212,25 @@ async def test_the_request_guard(settings):
         assert form.status_code == 415
         options = await client.options(cancel)
         assert options.status_code == 405 and options.headers["allow"] == "POST"
+        # The probe: malformed Host or Origin headers answered 500 with tracebacks.
+        for host in ("[", "[abc]"):
+            bad = await client.get("/livez", headers={"host": host})
+            assert bad.status_code == 400, (host, bad.text)
+        bad_origin = await client.post(
+            "/v1/tokenizations", json=TOKENIZE, headers={"origin": "http://["}
+        )
+        assert bad_origin.status_code == 403
+        other_port = await client.post(
+            "/v1/tokenizations", json=TOKENIZE, headers={"origin": "http://localhost:9999"}
+        )
+        assert other_port.status_code == 403  # another origin, though the same host
+        same = await client.post(
+            "/v1/tokenizations", json=TOKENIZE, headers={"origin": "http://localhost"}
+        )
+        assert same.status_code in (200, 202)
+        # No redirect built from the Host header.
+        slash = await client.get("/livez/")
+        assert slash.status_code == 404 and "location" not in slash.headers
         assert (await client.post("/v1/tokenizations", json=TOKENIZE)).status_code == 202
 
 
@@ -296,3 +345,64 @@ async def test_usage_reports_a_keys_tokens_today_against_its_budget(settings):
         assert (await client.get(other, headers=_as(keys[Scope.submit]))).status_code == 403
         theirs = await client.get(f"/v1/usage?key={submitter_id}", headers=_as(keys[Scope.admin]))
         assert theirs.json()["remaining"] == 655
+
+
+async def test_malformed_bodies_take_tokens_and_meet_the_scope_check_first(settings):
+    """The probe: an invalid JSON body was a 422 before the scope check (a read key POSTing
+    got 422, not 403) and took no token, so malformed bodies were never rate-limited."""
+    limits = {"submit": RateLimit(burst=3, per_minute=6)}
+    settings = settings.model_copy(update={"auth": True, "rate_limits": limits})
+    keys = await _keys(settings)
+    async with running_app(settings) as client:
+        bad = {"content-type": "application/json"}
+        read = await client.post(
+            "/v1/tokenizations", content=b"{bad", headers={**bad, **_as(keys[Scope.read])}
+        )
+        assert read.status_code == 403, read.text
+        answers = [
+            await client.post(
+                "/v1/tokenizations", content=b"{bad", headers={**bad, **_as(keys[Scope.submit])}
+            )
+            for _ in range(4)
+        ]
+        assert [a.status_code for a in answers] == [422, 422, 422, 429]
+        assert "ratelimit" in answers[0].headers
+        # Without a key the trailing-slash path is protected too (no redirect, no answer).
+        assert (await client.get("/metrics/")).status_code == 401
+
+
+async def test_idempotency_keys_are_per_api_key(settings):
+    """The probe: one API key's Idempotency-Key blocked another key using the same one."""
+    settings = settings.model_copy(update={"auth": True})
+    keys = await _keys(settings)
+    other = (await _keys(settings))[Scope.submit]
+    async with running_app(settings) as client:
+        idem = {"Idempotency-Key": "shared-1"}
+        one = await client.post(
+            "/v1/tokenizations", json=TOKENIZE, headers={**idem, **_as(keys[Scope.submit])}
+        )
+        two = await client.post(
+            "/v1/tokenizations",
+            json={**TOKENIZE, "texts": ["two"]},
+            headers={**idem, **_as(other)},
+        )
+        assert one.status_code in (200, 202) and two.status_code in (200, 202), two.text
+        again = await client.post(
+            "/v1/tokenizations",
+            json={**TOKENIZE, "texts": ["three"]},
+            headers={**idem, **_as(keys[Scope.submit])},
+        )
+        assert again.status_code == 422  # the same key reusing it for another body
+
+
+async def test_spellings_of_one_corpus_file_are_one_scan(settings):
+    (settings.corpora_dir / "sub").mkdir()
+    (settings.corpora_dir / "sub" / "texts.txt").write_text("A few words.\n\nAnd more words.\n")
+    async with running_app(settings.model_copy(update={"in_process_worker": False})) as client:
+        ids = set()
+        for path in ("sub/texts.txt", "./sub/../sub/texts.txt", "sub//texts.txt"):
+            body = {"model": "tiny-gpt2", "corpus": {"type": "file", "path": path}}
+            response = await client.post("/v1/scans", json=body)
+            assert response.status_code == 202, response.text
+            ids.add(response.json()["id"])
+        assert len(ids) == 1

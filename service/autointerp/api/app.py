@@ -74,6 +74,8 @@ def create_app(settings: Settings, start_worker: WorkerStarter | None = None) ->
         version=__version__,
         summary="Automated neuron explanation as a service: record, explain, simulate, score.",
         lifespan=_lifespan(start_worker),
+        # No redirect from `/x/` to `/x`: Starlette builds its Location from the Host header.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.metrics_registry = CollectorRegistry()

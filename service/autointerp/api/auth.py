@@ -76,8 +76,11 @@ class Gate:
             )
         return headers
 
-    def check_event_stream(self, key: ApiKey) -> None:
-        """Refuse one more event stream beyond the process's or the key's cap."""
+    @contextmanager
+    def event_stream(self, key: ApiKey) -> Iterator[None]:
+        """Hold one of the open event stream slots (the process's and the key's) while
+        inside; RateLimited when none is free. Checked and taken in one step, so concurrent
+        opens cannot pass the cap together."""
         total = sum(self._streams.values())
         mine = self._streams.get(key.id, 0)
         settings = self.settings
@@ -93,11 +96,7 @@ class Gate:
                 f"({settings.max_event_streams_per_key})",
                 {"Retry-After": "5"},
             )
-
-    @contextmanager
-    def event_stream(self, key: ApiKey) -> Iterator[None]:
-        """Count one open event stream (checked before its answer started)."""
-        self._streams[key.id] = self._streams.get(key.id, 0) + 1
+        self._streams[key.id] = mine + 1
         try:
             yield
         finally:
@@ -107,8 +106,9 @@ class Gate:
 
 
 def is_protected(path: str) -> bool:
-    """Paths that need a key when auth is on (health checks stay open to orchestrators)."""
-    return path.startswith("/v1/") or path in ("/v1", "/metrics")
+    """Paths that need a key when auth is on (health checks, and the API's own description at
+    /docs and /openapi.json, stay open)."""
+    return path == "/v1" or path.startswith(("/v1/", "/metrics"))
 
 
 async def authenticate(gate: Gate, authorization: str | None) -> ApiKey:
@@ -120,6 +120,23 @@ async def authenticate(gate: Gate, authorization: str | None) -> ApiKey:
     if key is None:
         raise Unauthorized("the API key is unknown or revoked")
     return key
+
+
+def require_scope(key: ApiKey, scope: Scope) -> None:
+    if not key.allows(scope):
+        raise Forbidden(
+            f"this route needs a key with the {scope.value} scope; this key has {key.scope.value}"
+        )
+
+
+def method_scope(method: str, path: str) -> Scope:
+    """The scope (and rate-limit class) a request needs, from its method: GETs read, POSTs
+    submit (cancelling one's own included), DELETEs admin. Known before the body is read."""
+    if method == "DELETE":
+        return Scope.admin
+    if method in ("POST", "PUT", "PATCH"):
+        return Scope.submit
+    return Scope.read
 
 
 def _gate(request: Request) -> Gate:
@@ -144,13 +161,7 @@ def authorized(scope: Scope) -> Callable[..., Awaitable[ApiKey]]:
         key: ApiKey | None = getattr(request.state, "api_key", None)
         if key is None:  # a route outside the guard's protected paths
             raise Unauthorized("this server needs an API key: Authorization: Bearer <key>")
-        if not key.allows(scope):
-            raise Forbidden(
-                f"this route needs a key with the {scope.value} scope; this key has "
-                f"{key.scope.value}"
-            )
-        # Set on the answer by RequestLimitsMiddleware, whatever response the route makes.
-        request.state.rate_limit_headers = await gate.limit(key, scope)
+        require_scope(key, scope)  # the guard checked the method's; this is the route's
         return key
 
     return caller

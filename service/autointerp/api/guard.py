@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from autointerp.api.auth import authenticate, is_protected
+from autointerp.api.auth import authenticate, is_protected, method_scope, require_scope
 from autointerp.api.problems import PROBLEM_MEDIA_TYPE
 from autointerp.config import Settings
-from autointerp.interp.errors import Unauthorized
+from autointerp.interp.errors import RefusedRequest
 from autointerp.schemas.common import Problem
 
 Scope = MutableMapping[str, Any]
@@ -41,9 +41,30 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _host_name(host_header: str) -> str:
-    """`example.org:8000` -> `example.org`; `[::1]:8000` -> `::1`."""
-    return urlsplit(f"//{host_header}").hostname or ""
+def _host_name(host_header: str) -> str | None:
+    """`example.org:8000` -> `example.org`; `[::1]:8000` -> `::1`; None when malformed."""
+    try:
+        return urlsplit(f"//{host_header}").hostname or ""
+    except ValueError:
+        return None
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _same_origin(origin: str, host_header: str) -> bool:
+    """Whether an Origin header names this server: the Host's name, and its port (an Origin
+    with its scheme's default port for a Host without one, as behind a TLS proxy)."""
+    try:
+        theirs = urlsplit(origin)
+        ours = urlsplit(f"//{host_header}")
+        their_port = theirs.port or _DEFAULT_PORTS.get(theirs.scheme)
+        our_port = ours.port
+    except ValueError:
+        return False
+    if not theirs.hostname or theirs.hostname != ours.hostname:
+        return False
+    return their_port == (our_port or _DEFAULT_PORTS.get(theirs.scheme))
 
 
 class _TooLarge(BaseException):
@@ -74,18 +95,33 @@ class RequestGuardMiddleware:
             await _send_problem(send, scope, *refusal)
             return
         if self.settings.auth and is_protected(scope["path"]):
-            # Before the body is read or parsed: without a key, nothing but a 401.
+            # Before the body is read or parsed: without a key nothing but a 401, and every
+            # request with one takes a token (malformed bodies too) and has its method's scope.
             try:
-                key = await authenticate(scope["app"].state.gate, headers.get("authorization"))
-            except Unauthorized as error:
-                await _send_problem(send, scope, 401, error.detail, error.headers)
+                await self._admit(scope, headers)
+            except RefusedRequest as error:
+                await _send_problem(send, scope, error.status, error.detail, error.headers)
                 return
             except (RedisConnectionError, RedisTimeoutError):  # outside the app's handlers
                 detail = "Redis is not answering; retry later"
                 await _send_problem(send, scope, 503, detail, {"Retry-After": "5"})
                 return
-            scope.setdefault("state", {})["api_key"] = key
         await self._call_limited(scope, receive, send)
+
+    async def _admit(self, scope: Scope, headers: dict[str, str]) -> None:
+        """Authenticate, take a token from the key's bucket for the method's class, check the
+        method's scope; leaves the key and the RateLimit headers in the request's state."""
+        gate = scope["app"].state.gate
+        key = await authenticate(gate, headers.get("authorization"))
+        state = scope.setdefault("state", {})
+        needed = method_scope(scope["method"], scope["path"])
+        state["rate_limit_headers"] = await gate.limit(key, needed)
+        try:
+            require_scope(key, needed)
+        except RefusedRequest as error:
+            error.headers.update(state["rate_limit_headers"])
+            raise
+        state["api_key"] = key
 
     async def _call_limited(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The app, its body cut at the size limit, its answer with the RateLimit headers."""
@@ -118,7 +154,7 @@ class RequestGuardMiddleware:
 
     def _refusal(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str] | None:
         name = _host_name(headers.get("host", ""))
-        if not self._host_allowed(name):
+        if name is None or not self._host_allowed(name):
             return 400, (
                 f"this server does not answer to the host {name!r}; the operator allows "
                 "hosts with AUTOINTERP_ALLOWED_HOSTS"
@@ -126,7 +162,7 @@ class RequestGuardMiddleware:
         if scope["method"] not in _WRITES:
             return None
         origin = headers.get("origin")
-        if origin and _host_name(urlsplit(origin).netloc) != name:
+        if origin and not _same_origin(origin, headers.get("host", "")):
             return 403, "cross-site writes are refused (the Origin is another site)"
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > 0:
@@ -140,8 +176,8 @@ class RequestGuardMiddleware:
 
 
 def _with_rate_limit_headers(scope: Scope, message: Message) -> Message:
-    """The response start with the RateLimit headers the auth dependency left in the
-    request's state (whatever response the route made)."""
+    """The response start with the RateLimit headers the admission left in the request's
+    state (whatever response the route made)."""
     extra = scope.get("state", {}).get("rate_limit_headers")
     if message["type"] == "http.response.start" and extra:
         message["headers"] = [
@@ -155,7 +191,8 @@ async def _send_problem(
     send: Send, scope: Scope, status: int, detail: str, headers: dict[str, str] | None = None
 ) -> None:
     titles = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 413: "Content Too Large"}
-    titles.update({415: "Unsupported Media Type", 503: "Service Unavailable"})
+    titles.update({415: "Unsupported Media Type", 429: "Too Many Requests"})
+    titles[503] = "Service Unavailable"
     problem = Problem(title=titles[status], status=status, detail=detail, instance=scope["path"])
     body = json.dumps(problem.to_json_dict()).encode()
     await send(

@@ -121,9 +121,12 @@ async def _scan(request: ScanRequest, resources: Resources) -> Resolved[ScanRequ
         shape.check(layer)
     per_layer_mb = scan_settings(request, [0]).held_bytes(shape.neurons_per_layer) / 2**20
     groups = _layer_groups(request, layers, per_layer_mb, resources.settings.scan_memory_mb)
-    corpus = await asyncio.to_thread(resources.corpora.identity, request.corpus)
+    spec = await asyncio.to_thread(resources.corpora.canonical, request.corpus)
+    corpus = await asyncio.to_thread(resources.corpora.identity, spec)
     return Resolved(
-        request=request.model_copy(update={"layers": layers, "layer_groups": groups}),
+        request=request.model_copy(
+            update={"layers": layers, "layer_groups": groups, "corpus": spec}
+        ),
         pins=Pins(model_revision=await model_revision(resources, request.model), corpus=corpus),
     )
 

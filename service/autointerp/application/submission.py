@@ -19,9 +19,12 @@ from autointerp.store.redis import as_text
 IDEMPOTENCY_TTL_S = 24 * 3600
 
 
-async def _claim_idempotency_key(resources: Resources, key: str, operation_id: str) -> None:
-    """Bind a client's Idempotency-Key to this request; reusing it for another is an error."""
-    redis_key = f"{resources.operations.namespace}:idem:{content_hash(key)}"
+async def _claim_idempotency_key(
+    resources: Resources, key: str, operation_id: str, owner: str
+) -> None:
+    """Bind a client's Idempotency-Key to this request; reusing it for another is an error.
+    Keys are per owner: one API key cannot see or claim another's."""
+    redis_key = f"{resources.operations.namespace}:idem:{content_hash([owner, key])}"
     if await resources.redis.set(redis_key, operation_id, nx=True, ex=IDEMPOTENCY_TTL_S):
         return
     bound = await resources.redis.get(redis_key)
@@ -36,32 +39,50 @@ async def _claim_idempotency_key(resources: Resources, key: str, operation_id: s
 EXPENSIVE_KINDS = frozenset({OperationKind.scan, OperationKind.batch})
 
 
+# Count a key's scans and batches still queued or running (forgetting finished ones) and
+# take a place for one more, in one step, so that concurrent submits cannot pass the cap
+# together. A place taken for an operation not created yet counts for a minute (its submit
+# is under way; one that failed frees it then). Returns -1 if taken, else how many are active.
+# KEYS: the key's places (sorted set by time taken). ARGV: the operation key prefix, the cap,
+# the id.
+_TAKE_ACTIVE_SCRIPT = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1])
+local places = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+local active = 0
+for i = 1, #places, 2 do
+  local member, taken = places[i], tonumber(places[i + 1])
+  local state = redis.call('HGET', ARGV[1] .. member, 'state')
+  local pending = state == false and now - taken < 60
+  if state == 'queued' or state == 'running' or pending then
+    if member ~= ARGV[3] then active = active + 1 end
+  else
+    redis.call('ZREM', KEYS[1], member)
+  end
+end
+if active >= tonumber(ARGV[2]) then return active end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+return -1
+"""
+
+
 async def _check_active(resources: Resources, owner: str, operation_id: str) -> None:
     """Refuse a new expensive operation when the key has its most queued or running."""
-    active_key = f"{resources.operations.namespace}:active:{owner}"
-    members = [as_text(m) for m in await resources.redis.smembers(active_key)]
-    states = []
-    if members:
-        async with resources.redis.pipeline(transaction=False) as pipe:
-            for member in members:
-                pipe.hget(resources.operations.key(member), "state")
-            states = await pipe.execute()
-    finished = [
-        m
-        for m, s in zip(members, states, strict=True)
-        if s in (None, b"succeeded", b"failed", b"cancelled")
-    ]
-    if finished:
-        await resources.redis.srem(active_key, *finished)
-    active = set(members) - set(finished) - {operation_id}
-    most = resources.settings.max_active_operations
-    if len(active) >= most:
+    store, most = resources.operations, resources.settings.max_active_operations
+    active = await resources.redis.eval(
+        _TAKE_ACTIVE_SCRIPT,
+        1,
+        f"{store.namespace}:active:{owner}",
+        store.key(""),
+        most,
+        operation_id,
+    )
+    if int(active) >= 0:
         raise RateLimited(
-            f"this key has {len(active)} scans or batches queued or running, its most "
+            f"this key has {active} scans or batches queued or running, its most "
             f"({most}); wait for one to finish or cancel one",
             {"Retry-After": "30"},
         )
-    await resources.redis.sadd(active_key, operation_id)
 
 
 async def submit_operation(
@@ -84,7 +105,7 @@ async def submit_operation(
         {"kind": kind.value, "version": spec.version, "prompts": PROMPT_VERSION, **resolved}
     )
     if idempotency_key is not None:
-        await _claim_idempotency_key(resources, idempotency_key, operation_id)
+        await _claim_idempotency_key(resources, idempotency_key, operation_id, owner)
     if limit_active and owner and kind in EXPENSIVE_KINDS and resources.settings.auth:
         await _check_active(resources, owner, operation_id)
     store = resources.operations

@@ -152,6 +152,14 @@ class Corpora:
                 return {k: None if v is None else str(v) for k, v in spec.model_dump().items()}
         raise InvalidRequest(f"unsupported corpus {spec!r}")
 
+    def canonical(self, spec: CorpusSpec) -> CorpusSpec:
+        """The spec with a file's path spelled one way (relative to the corpora directory,
+        after symlinks), so that `a/b.txt` and `./a/../a/b.txt` are one scan."""
+        if isinstance(spec, FileCorpus):
+            relative = self._file(spec).relative_to(self.corpora_dir).as_posix()
+            return spec.model_copy(update={"path": relative})
+        return spec
+
     def texts(self, spec: CorpusSpec) -> Iterator[str]:
         """The corpus's texts, one at a time."""
         match spec:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -45,10 +45,11 @@ async def _existing_operation(
 ExistingOperation = Annotated[Operation, Depends(_existing_operation)]
 
 
-async def _stream_slot(caller: Reader, gate: GateDep) -> ApiKey:
-    # Here, not in the stream: once it runs the 200 is sent and a 429 no longer can be.
-    gate.check_event_stream(caller)
-    return caller
+async def _stream_slot(caller: Reader, gate: GateDep) -> AsyncIterator[ApiKey]:
+    # A dependency, not the stream's body: once that runs the 200 is sent and a 429 no longer
+    # can be. Its exit runs after the response has been sent, freeing the slot.
+    with gate.event_stream(caller):
+        yield caller
 
 
 StreamSlot = Annotated[ApiKey, Depends(_stream_slot)]
@@ -151,12 +152,11 @@ async def delete_operation(
     responses=PROBLEM_RESPONSES,
 )
 async def stream_operation_events(
-    caller: StreamSlot, gate: GateDep, resources: ResourcesDep, operation: ExistingOperation
+    _: StreamSlot, resources: ResourcesDep, operation: ExistingOperation
 ) -> AsyncIterable[Operation]:
     """Server-Sent Events: the operation now, then again each time its state or progress
     changes; the last event is the finished operation (succeeded, failed or cancelled) and
     the stream ends. Keep-alive comments flow while nothing changes. Open streams are capped
     per key and per server process (429 beyond)."""
-    with gate.event_stream(caller):
-        async for current in resources.operations.watch(operation.id):
-            yield current
+    async for current in resources.operations.watch(operation.id):
+        yield current
