@@ -68,7 +68,31 @@ async def _run_with_retries(
     raise AssertionError("unreachable")
 
 
-async def _run(operation_id: str, context: OperationContext) -> str | None:
+LLM_KINDS = frozenset({OperationKind.explanation, OperationKind.simulation, OperationKind.score})
+
+
+async def _check_budget(resources: Resources, kind: OperationKind, owner: str) -> None:
+    """Refuse to start LLM work for a key whose daily token budget is spent."""
+    budget = resources.settings.llm_tokens_per_day
+    if not (budget and owner and resources.settings.auth and kind in LLM_KINDS):
+        return
+    spent = await UsageLedger(resources.redis, resources.settings.queue_prefix).today(owner)
+    if spent.tokens >= budget:
+        raise BudgetSpent(
+            f"this key's operations spent {spent.tokens} LLM tokens today ({spent.day}, UTC), "
+            f"its daily budget of {budget}; submit again tomorrow (GET /v1/usage)"
+        )
+
+
+async def _charge(resources: Resources, owner: str, result_json: str) -> None:
+    """Count what a finished operation says its language model calls spent."""
+    usage = json.loads(result_json).get("usage")
+    if owner and isinstance(usage, dict):
+        ledger = UsageLedger(resources.redis, resources.settings.queue_prefix)
+        await ledger.charge(owner, usage["prompt_tokens"], usage["completion_tokens"])
+
+
+async def _run(operation_id: str, context: OperationContext, owner: str) -> str | None:
     """The result JSON, or None when there is nothing (left) to run."""
     settings, store = context.resources.settings, context.resources.operations
     operation = await store.get(operation_id)
@@ -76,6 +100,7 @@ async def _run(operation_id: str, context: OperationContext) -> str | None:
         # Expired, or a redelivered message for work that already finished.
         log.info("skipping operation", extra={"operation_id": operation_id})
         return None
+    await _check_budget(context.resources, operation.kind, owner)
     request_json = await store.request_json(operation_id)
     if request_json is None:  # the hash expired between the two reads
         return None
@@ -118,30 +143,6 @@ async def _beat(store: OperationStore, operation_id: str, every_s: float) -> Non
             log.warning("could not refresh the heartbeat", extra={"operation_id": operation_id})
 
 
-LLM_KINDS = frozenset({OperationKind.explanation, OperationKind.simulation, OperationKind.score})
-
-
-async def _check_budget(resources: Resources, kind: OperationKind, owner: str) -> None:
-    """Refuse to start LLM work for a key whose daily token budget is spent."""
-    budget = resources.settings.llm_tokens_per_day
-    if not (budget and owner and resources.settings.auth and kind in LLM_KINDS):
-        return
-    spent = await UsageLedger(resources.redis, resources.settings.queue_prefix).today(owner)
-    if spent.tokens >= budget:
-        raise BudgetSpent(
-            f"this key's operations spent {spent.tokens} LLM tokens today ({spent.day}, UTC), "
-            f"its daily budget of {budget}; submit again tomorrow (GET /v1/usage)"
-        )
-
-
-async def _charge(resources: Resources, owner: str, result_json: str) -> None:
-    """Count what a finished operation says its language model calls spent."""
-    usage = json.loads(result_json).get("usage")
-    if owner and isinstance(usage, dict):
-        ledger = UsageLedger(resources.redis, resources.settings.queue_prefix)
-        await ledger.charge(owner, usage["prompt_tokens"], usage["completion_tokens"])
-
-
 async def execute_operation(operation_id: str, runtime: WorkerRuntime, submit: SubmitAs) -> None:
     """Run a queued operation to success or failure; a no-op for one already finished."""
     resources = runtime.resources
@@ -153,17 +154,14 @@ async def execute_operation(operation_id: str, runtime: WorkerRuntime, submit: S
 
     context = OperationContext(runtime, operation_id, submit_as_owner)
     try:
-        operation = await store.get(operation_id)
-        if operation is not None:
-            await _check_budget(resources, operation.kind, owner)
-        result_json = await _run(operation_id, context)
+        result_json = await _run(operation_id, context, owner)
     except OperationCancelled:
         log.info("operation stopped: cancelled", extra={"operation_id": operation_id})
         return
     except AutointerpError as error:
         log.warning("operation failed: %s", error.detail, extra={"operation_id": operation_id})
         # An upstream error may echo a configured key (OpenAI's 401 does, masked).
-        redact = Redactor(runtime.resources.settings.secret_values())
+        redact = Redactor(resources.settings.secret_values())
         problem = Problem.of(error)
         await store.mark_failed(
             operation_id, problem.model_copy(update={"detail": redact(problem.detail)})
