@@ -1,9 +1,11 @@
 """Who is calling and what they may do: API keys with scopes, and per-key rate limits.
 
-Every /v1 route and /metrics declares the scope it needs (`Authorized(Scope.read)`). With auth
-off (allowed on a loopback bind only) every caller is the anonymous admin and nothing is
-limited. With it on, a request needs `Authorization: Bearer <key>`; its key's bucket for the
-route class (the scope the route needs) gives one token or the request is a 429.
+With auth off (allowed on a loopback bind only) every caller is the anonymous admin and
+nothing is limited. With it on, the request guard (`api/guard.py`) authenticates every /v1 and
+/metrics request before its body is read, takes a token from the key's bucket for the class of
+its method (GET read, POST submit, DELETE admin) and checks that scope; each route then
+declares the scope it needs (`Reader`, `Submitter`, `Admin`), checked again on the key the
+guard found.
 """
 
 from __future__ import annotations
@@ -129,7 +131,7 @@ def require_scope(key: ApiKey, scope: Scope) -> None:
         )
 
 
-def method_scope(method: str, path: str) -> Scope:
+def method_scope(method: str) -> Scope:
     """The scope (and rate-limit class) a request needs, from its method: GETs read, POSTs
     submit (cancelling one's own included), DELETEs admin. Known before the body is read."""
     if method == "DELETE":

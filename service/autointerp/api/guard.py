@@ -1,12 +1,12 @@
 """Checks on every request before a route sees it, as one ASGI middleware: the Host header
 (against DNS rebinding), cross-site writes, the body's media type and size (413 before it is
-parsed); and, on the way out, the rate-limit headers the auth dependency decided on."""
+parsed), and with auth on the API key, its rate limit and the scope the method needs; on the
+way out, the rate-limit headers."""
 
 from __future__ import annotations
 
 import fnmatch
 import ipaddress
-import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +15,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from autointerp.api.auth import authenticate, is_protected, method_scope, require_scope
-from autointerp.api.problems import PROBLEM_MEDIA_TYPE
+from autointerp.api.problems import phrase, problem_response
 from autointerp.config import Settings
 from autointerp.interp.errors import RefusedRequest
 from autointerp.schemas.common import Problem
@@ -26,7 +26,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -114,7 +113,7 @@ class RequestGuardMiddleware:
         gate = scope["app"].state.gate
         key = await authenticate(gate, headers.get("authorization"))
         state = scope.setdefault("state", {})
-        needed = method_scope(scope["method"], scope["path"])
+        needed = method_scope(scope["method"])
         state["rate_limit_headers"] = await gate.limit(key, needed)
         try:
             require_scope(key, needed)
@@ -190,20 +189,9 @@ def _with_rate_limit_headers(scope: Scope, message: Message) -> Message:
 async def _send_problem(
     send: Send, scope: Scope, status: int, detail: str, headers: dict[str, str] | None = None
 ) -> None:
-    titles = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 413: "Content Too Large"}
-    titles.update({415: "Unsupported Media Type", 429: "Too Many Requests"})
-    titles[503] = "Service Unavailable"
-    problem = Problem(title=titles[status], status=status, detail=detail, instance=scope["path"])
-    body = json.dumps(problem.to_json_dict()).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                (b"content-length", str(len(body)).encode()),
-                *((k.encode(), v.encode()) for k, v in (headers or {}).items()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    problem = Problem(title=phrase(status), status=status, detail=detail, instance=scope["path"])
+
+    async def no_body() -> Message:  # the answer reads nothing of the request
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    await problem_response(problem, headers)(scope, no_body, send)

@@ -31,7 +31,11 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
     )
 
 
-def _phrase(status: int) -> str:
+def phrase(status: int) -> str:
+    """The status's reason phrase (`Too Many Requests`), the title of a plain problem, as
+    RFC 9110 names it (Python 3.11 still has 413's older name)."""
+    if status == 413:
+        return "Content Too Large"
     try:
         return HTTPStatus(status).phrase
     except ValueError:
@@ -40,13 +44,13 @@ def _phrase(status: int) -> str:
 
 async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    detail = exc.detail if isinstance(exc.detail, str) else _phrase(exc.status_code)
+    detail = exc.detail if isinstance(exc.detail, str) else phrase(exc.status_code)
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"no resource at {request.url.path}; see /docs for the API"
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
     problem = Problem(
-        title=_phrase(exc.status_code),
+        title=phrase(exc.status_code),
         status=exc.status_code,
         detail=detail,
         instance=request.url.path,

@@ -39,45 +39,11 @@ async def _claim_idempotency_key(
 EXPENSIVE_KINDS = frozenset({OperationKind.scan, OperationKind.batch})
 
 
-# Count a key's scans and batches still queued or running (forgetting finished ones) and
-# take a place for one more, in one step, so that concurrent submits cannot pass the cap
-# together. A place taken for an operation not created yet counts for a minute (its submit
-# is under way; one that failed frees it then). Returns -1 if taken, else how many are active.
-# KEYS: the key's places (sorted set by time taken). ARGV: the operation key prefix, the cap,
-# the id.
-_TAKE_ACTIVE_SCRIPT = """
-local clock = redis.call('TIME')
-local now = tonumber(clock[1])
-local places = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-local active = 0
-for i = 1, #places, 2 do
-  local member, taken = places[i], tonumber(places[i + 1])
-  local state = redis.call('HGET', ARGV[1] .. member, 'state')
-  local pending = state == false and now - taken < 60
-  if state == 'queued' or state == 'running' or pending then
-    if member ~= ARGV[3] then active = active + 1 end
-  else
-    redis.call('ZREM', KEYS[1], member)
-  end
-end
-if active >= tonumber(ARGV[2]) then return active end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-return -1
-"""
-
-
 async def _check_active(resources: Resources, owner: str, operation_id: str) -> None:
     """Refuse a new expensive operation when the key has its most queued or running."""
-    store, most = resources.operations, resources.settings.max_active_operations
-    active = await resources.redis.eval(
-        _TAKE_ACTIVE_SCRIPT,
-        1,
-        f"{store.namespace}:active:{owner}",
-        store.key(""),
-        most,
-        operation_id,
-    )
-    if int(active) >= 0:
+    most = resources.settings.max_active_operations
+    active = await resources.operations.take_active_place(owner, operation_id, most)
+    if active is not None:
         raise RateLimited(
             f"this key has {active} scans or batches queued or running, its most "
             f"({most}); wait for one to finish or cancel one",

@@ -49,6 +49,10 @@ class ApiKey:
         return _RANK[self.scope] >= _RANK[needed]
 
 
+def _api_key(key_id: str, raw: dict[str, str]) -> ApiKey:
+    return ApiKey(key_id, raw["name"], Scope(raw["scope"]), raw["created_at"])
+
+
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -81,23 +85,22 @@ class KeyStore:
         if match is None:
             return None
         key_id, secret = match.groups()
-        fields = await self.redis.hgetall(self._prefix + key_id)
-        if not fields:
+        raw = await self._row(self._prefix + key_id)
+        if not raw or not hmac.compare_digest(raw["sha256"], _digest(secret)):
             return None
-        raw = {as_text(k): as_text(v) for k, v in fields.items()}
-        if not hmac.compare_digest(raw["sha256"], _digest(secret)):
-            return None
-        return ApiKey(key_id, raw["name"], Scope(raw["scope"]), raw["created_at"])
+        return _api_key(key_id, raw)
 
     async def list(self) -> list[ApiKey]:
         """Every key, oldest first."""
         found = []
         async for name in self.redis.scan_iter(match=self._prefix + "*", count=500):
-            key_id = as_text(name)[len(self._prefix) :]
-            raw = {as_text(k): as_text(v) for k, v in (await self.redis.hgetall(name)).items()}
-            if raw:
-                found.append(ApiKey(key_id, raw["name"], Scope(raw["scope"]), raw["created_at"]))
+            if raw := await self._row(name):
+                found.append(_api_key(as_text(name)[len(self._prefix) :], raw))
         return sorted(found, key=lambda key: key.created_at)
+
+    async def _row(self, name: str | bytes) -> dict[str, str]:
+        fields = await self.redis.hgetall(name)
+        return {as_text(k): as_text(v) for k, v in fields.items()}
 
     async def revoke(self, key_id: str) -> bool:
         """Forget a key; requests with it fail from then on. False if there was none."""

@@ -110,6 +110,33 @@ redis.call('PUBLISH', KEYS[2], 'requeued')
 return 1
 """
 
+# Count a key's scans and batches still queued or running (forgetting finished ones) and
+# take a place for one more, in one step, so that concurrent submits cannot pass the cap
+# together. A place taken for an operation not created yet counts for a minute (its submit
+# is under way; one that failed frees it then). Returns -1 if taken, else how many are active.
+# KEYS: the key's places (sorted set by time taken). ARGV: the operation key prefix, the cap,
+# the id.
+_TAKE_ACTIVE_SCRIPT = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1])
+local places = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+local active = 0
+for i = 1, #places, 2 do
+  local member, taken = places[i], tonumber(places[i + 1])
+  local state = redis.call('HGET', ARGV[1] .. member, 'state')
+  local pending = state == false and now - taken < 60
+  if state == 'queued' or state == 'running' or pending then
+    if member ~= ARGV[3] then active = active + 1 end
+  else
+    redis.call('ZREM', KEYS[1], member)
+  end
+end
+if active >= tonumber(ARGV[2]) then return active end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+return -1
+"""
+
+
 LIVENESS_S = 10.0
 """How often, at most, a worker refreshes the heartbeat of each operation it runs (an HSET);
 three times within the orphan time at least."""
@@ -176,6 +203,7 @@ class OperationStore:
         self._claim = redis.register_script(_CLAIM_SCRIPT)
         self.events = EventHub(redis, f"{self.namespace}:op:*:events")
         self._requeue_stale = redis.register_script(_REQUEUE_STALE_SCRIPT)
+        self._take_active = redis.register_script(_TAKE_ACTIVE_SCRIPT)
 
     def key(self, operation_id: str) -> str:
         """The Redis key of one operation."""
@@ -218,6 +246,14 @@ class OperationStore:
             ],
         )
         return SubmitOutcome(int(code))
+
+    async def take_active_place(self, owner: str, operation_id: str, most: int) -> int | None:
+        """Take one of the owner's `most` places for queued or running operations (a scan,
+        a batch): None if taken, else how many the owner has active."""
+        active = await self._take_active(
+            keys=[f"{self.namespace}:active:{owner}"], args=[self.key(""), most, operation_id]
+        )
+        return None if int(active) < 0 else int(active)
 
     async def owner(self, operation_id: str) -> str | None:
         """The id of the key that submitted (or last re-queued) the operation."""
