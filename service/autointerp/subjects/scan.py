@@ -247,10 +247,9 @@ class Scanner:
         for row in range(rows):
             ids = input_ids[row, : int(lengths[row])].numpy().astype(np.int32)
             output.excerpt_token_ids[first + row] = ids
-        pool = self._pools.get(self._streams) or self._pools.setdefault(
-            self._streams, stream_pool(self._streams)
-        )
-        future = pool.submit(
+        if self._streams not in self._pools:  # a pool per number the scan has kept in flight
+            self._pools[self._streams] = stream_pool(self._streams)
+        future = self._pools[self._streams].submit(
             self._run_batch, self._submitted, input_ids, mask, lengths, excerpt_ids, keys
         )
         self._in_flight.append((future, rows, int(lengths.sum())))
