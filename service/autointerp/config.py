@@ -195,7 +195,8 @@ class Settings(BaseSettings):
     scan_memory_mb: int = Field(
         default=4096,
         ge=16,
-        description="Most memory a scan's held excerpts may take; larger scans are refused "
+        description="Most memory one worker may take for a scan (its selections, forward pass "
+        "and record writes, as predicted); larger scans are split over layer groups or refused "
         "with a 422 naming the figure (a worker killed for memory would only retry).",
     )
     scan_streams: int = Field(

@@ -122,3 +122,45 @@ async def test_an_unknown_model_is_a_404_naming_the_known_ones_everywhere(settin
         assert answer.headers["content-type"] == PROBLEM
         assert "known models: minilm-l6" in answer.json()["detail"]
         assert "minilm-l6" in answer.json()["allowed"]
+
+
+async def test_a_scan_over_the_memory_budget_is_split_or_refused_naming_its_parts(settings):
+    """The guard counts the forward pass and the writes, not only the selections: a budget
+    that holds the selections of all six layers many times over still splits the scan (asked
+    to split by the budget, in
+    three groups: each of two layers is predicted at 801-880 MB), and one layer beyond the
+    budget is refused with what it would take."""
+    big = {**_scan("apples"), "layers": list(range(6)), "batch_size": 256, "excerpt_tokens": 64}
+    big["layer_groups"] = 0  # as few groups as the budget allows
+    async with running_app(settings.model_copy(update={"scan_memory_mb": 900})) as client:
+        split = await client.post("/v1/scans", json=big)
+        refused = await client.post("/v1/scans", json={**big, "excerpt_tokens": 512})
+        assert split.status_code == 202, split.text
+        done = await wait_for_operation(client, split.json()["id"], timeout_s=240)
+        scans = (await client.get("/v1/operations", params={"kind": "scan"})).json()
+    assert done["state"] == "succeeded", done
+    assert len(scans["operations"]) == 1 + 3  # the scan and its three layer groups
+    assert refused.status_code == 422 and refused.headers["content-type"] == PROBLEM
+    detail = refused.json()["detail"]
+    assert "more than this server's 900 MB" in detail
+    assert "forward pass" in detail and "selections" in detail
+
+
+async def test_a_scan_whose_records_would_not_fit_redis_is_refused(settings, clean_redis):
+    """A Redis with a memory limit has room for the records, or the scan is refused before it
+    runs (at the end, the writes would fail or evict other state)."""
+    import redis.asyncio as aioredis
+
+    admin = aioredis.from_url(clean_redis)
+    used = int((await admin.info("memory"))["used_memory"])
+    await admin.config_set("maxmemory", used + 4 * 2**20)
+    try:
+        async with running_app(settings) as client:
+            refused = await client.post(
+                "/v1/scans", json={**_scan("apples"), "layers": [0, 1], "excerpt_tokens": 64}
+            )
+    finally:
+        await admin.config_set("maxmemory", 0)
+        await admin.aclose()
+    assert refused.status_code == 422
+    assert "in Redis" in refused.json()["detail"]

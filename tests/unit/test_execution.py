@@ -167,7 +167,7 @@ async def test_a_batch_submits_its_children_through_its_context(tmp_path):
 
 
 def test_layer_groups_are_consecutive_and_even():
-    from autointerp.tasks.scans import layer_groups
+    from autointerp.interp.records import layer_groups
 
     assert layer_groups(list(range(6)), 4) == [[0, 1], [2, 3], [4], [5]]
     assert layer_groups([3, 9], 2) == [[3], [9]]

@@ -15,7 +15,6 @@ every LLM-call cache key carries.
 from __future__ import annotations
 
 import asyncio
-import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -28,6 +27,7 @@ from autointerp.application.neurons import (
     require_available,
 )
 from autointerp.interp.errors import InvalidRequest
+from autointerp.interp.records import layer_groups
 from autointerp.interp.simulation import SimulatorKind, check_simulator
 from autointerp.resources import Resources
 from autointerp.schemas.activations import ActivationsRequest, ScanRequest
@@ -43,6 +43,7 @@ from autointerp.schemas.explanations import (
 from autointerp.schemas.operations import REQUEST_MODELS, OperationKind, Pins, Resolved
 from autointerp.schemas.tokenization import TokenizationRequest
 from autointerp.store.queues import Queue
+from autointerp.subjects.memory import HALF_DTYPES, MB, STREAM_CHOICES, ScanMemory, scan_memory
 
 RequestT = TypeVar("RequestT", bound=StrictModel)
 
@@ -92,8 +93,23 @@ async def _activations(
     return Resolved(request=request, pins=Pins(model_revision=revision))
 
 
+def _describe(memory: ScanMemory) -> str:
+    parts = {
+        "selections": memory.selections,
+        "forward pass": memory.forward,
+        "excerpt tokens": memory.excerpt_tokens,
+        "batch keys": memory.batch_keys,
+        "record writes": memory.write,
+        "threads": memory.runtime,
+    }
+    return ", ".join(f"{name} {size / MB:.0f}" for name, size in parts.items())
+
+
 def _layer_groups(
-    request: ScanRequest, layers: list[int], per_layer_mb: float, limit_mb: int
+    request: ScanRequest,
+    layers: list[int],
+    predict: Callable[[list[int]], ScanMemory],
+    limit_mb: int,
 ) -> int:
     """How many groups the layers are scanned in: as asked, or (0) as few as the memory
     budget allows; each group must fit the budget."""
@@ -101,16 +117,38 @@ def _layer_groups(
         raise InvalidRequest(
             f"layer_groups is {request.layer_groups}, but the scan records {len(layers)} layers"
         )
-    groups = request.layer_groups or max(1, math.ceil(per_layer_mb * len(layers) / limit_mb))
-    largest = per_layer_mb * math.ceil(len(layers) / min(groups, len(layers)))
-    if largest > limit_mb:
+
+    def largest(groups: int) -> ScanMemory:
+        return max((predict(group) for group in layer_groups(layers, groups)), key=_peak)
+
+    fits = (g for g in range(1, len(layers) + 1) if largest(g).peak <= limit_mb * MB)
+    groups = request.layer_groups or next(fits, len(layers))
+    worst = largest(groups)
+    if worst.peak > limit_mb * MB:
         raise InvalidRequest(
-            f"this scan would hold {largest:.0f} MB of excerpts on one worker (layers x neurons"
-            " x (2 top_k + random_k + quantile_bins x quantile_k) x excerpt_tokens), more than "
-            f"this server's {limit_mb} MB: split it over more layer groups, record fewer "
-            "layers, smaller selections or shorter excerpts"
+            f"this scan would take about {worst.peak / MB:.0f} MB on one worker (in MB: "
+            f"{_describe(worst)}), more than this server's {limit_mb} MB: split it over more "
+            "layer groups, record fewer layers, smaller selections, shorter excerpts or "
+            "smaller batches"
         )
-    return min(groups, len(layers))
+    return groups
+
+
+def _peak(memory: ScanMemory) -> int:
+    return memory.peak
+
+
+async def _check_redis_room(resources: Resources, stored: int) -> None:
+    """Refuse records that would not fit a Redis with a memory limit (it would refuse the
+    writes at the end of the scan, or evict other state)."""
+    info = await resources.redis.info("memory")
+    limit, used = int(info.get("maxmemory", 0)), int(info.get("used_memory", 0))
+    if limit and used + stored > limit:
+        raise InvalidRequest(
+            f"this scan's records would take about {stored / MB:.0f} MB in Redis, which has "
+            f"{max(limit - used, 0) / MB:.0f} MB of its {limit / MB:.0f} MB limit left: record "
+            "fewer layers, smaller selections or shorter excerpts, or delete old scans"
+        )
 
 
 async def _scan(request: ScanRequest, resources: Resources) -> Resolved[ScanRequest]:
@@ -119,8 +157,15 @@ async def _scan(request: ScanRequest, resources: Resources) -> Resolved[ScanRequ
     layers = sorted(set(request.layers)) if request.layers else list(range(shape.layers))
     for layer in layers:
         shape.check(layer)
-    per_layer_mb = scan_settings(request, [0]).held_bytes(shape.neurons_per_layer) / 2**20
-    groups = _layer_groups(request, layers, per_layer_mb, resources.settings.scan_memory_mb)
+    settings = resources.settings
+    streams = settings.scan_streams or max(STREAM_CHOICES)
+    element_bytes = 2 if resources.catalog.source(request.model).dtype in HALF_DTYPES else 4
+
+    def predict(group: list[int]) -> ScanMemory:
+        return scan_memory(shape, scan_settings(request, group), streams, element_bytes)
+
+    groups = _layer_groups(request, layers, predict, settings.scan_memory_mb)
+    await _check_redis_room(resources, predict(layers).stored)
     spec = await asyncio.to_thread(resources.corpora.canonical, request.corpus)
     corpus = await asyncio.to_thread(resources.corpora.identity, spec)
     return Resolved(

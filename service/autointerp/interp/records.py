@@ -98,11 +98,12 @@ class ScanSettings:
         """Size of the uniform sample that is split into quantile bins."""
         return self.quantile_bins * self.quantile_k
 
-    def held_bytes(self, neurons_per_layer: int) -> int:
-        """Memory of the selections over every recorded neuron: per held excerpt its float16
-        activations, a float32 key and an int64 id."""
-        per_slot = 2 * self.excerpt_tokens + 4 + 8
-        return len(self.layers) * neurons_per_layer * self.slots * per_slot
+
+def layer_groups(layers: list[int], groups: int) -> list[list[int]]:
+    """Consecutive layers in `groups` groups whose sizes differ by at most one."""
+    size, extra = divmod(len(layers), groups)
+    bounds = [g * size + min(g, extra) for g in range(groups + 1)]
+    return [layers[bounds[g] : bounds[g + 1]] for g in range(groups)]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from transformers import PreTrainedTokenizerBase
 from autointerp.interp.records import ScanSettings
 from autointerp.subjects.accumulate import LayerAccumulator
 from autointerp.subjects.accumulate_torch import TorchLayerAccumulator
+from autointerp.subjects.memory import STREAM_CHOICES
 from autointerp.subjects.neurons import MlpNeurons
 
 log = logging.getLogger(__name__)
@@ -128,14 +129,6 @@ def layer_generator(seed: int, layer: int) -> torch.Generator:
     alone, so a scan of some layers keeps the records an all-layer scan keeps for them (what
     lets a scan be split into layer groups on several workers)."""
     return torch.Generator().manual_seed(seed * 65_536 + layer)
-
-
-STREAM_CHOICES = (1, 2)
-"""Batches in flight a scan chooses between: one batch with every core, or two, each in its
-own thread with half the cores for torch. Which is faster depends on the CPU and the model:
-(b2) / (b) of bench/scan_throughput.py measured 1.10x on AMD Zen 3 and between 0.95x and 1.09x
-on Intel Xeons with AMX, so a scan times both on its first batches (ThreadingTrial) unless
-AUTOINTERP_SCAN_STREAMS fixes the number."""
 
 
 @dataclass

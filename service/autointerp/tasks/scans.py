@@ -10,19 +10,16 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from autointerp.interp.errors import OperationCancelled, OperationFailed
-from autointerp.interp.records import ActivationStats, ScanMeta
+from autointerp.interp.records import ActivationStats, ScanMeta, layer_groups
 from autointerp.schemas.activations import ScanRequest, ScanResult
 from autointerp.schemas.conversions import scan_result, scan_settings
 from autointerp.schemas.operations import OperationKind, OperationState, Resolved
 from autointerp.store.records import RecordStore, encode_neuron
 from autointerp.subjects.accumulate import LayerAccumulator, Selection
+from autointerp.subjects.memory import NEURONS_PER_WRITE
 from autointerp.subjects.neurons import MlpNeurons
 from autointerp.subjects.scan import ScanOutput, scan_corpus
 from autointerp.tasks.base import OperationContext, Runner, wait_for_children
-
-# Neurons whose records are encoded and written at once: a layer's records in one piece
-# would be as large again as its selections (and one Redis command of up to a GB).
-NEURONS_PER_WRITE = 128
 
 
 def _neuron_blobs(
@@ -69,13 +66,6 @@ def _vocabulary(output: ScanOutput, tokenizer: PreTrainedTokenizerBase) -> dict[
     held = output.excerpt_token_ids.values()
     ids = np.unique(np.concatenate(list(held))) if held else np.array([], dtype=np.int32)
     return {int(t): str(tokenizer.decode([int(t)])) for t in ids}
-
-
-def layer_groups(layers: list[int], groups: int) -> list[list[int]]:
-    """Consecutive layers in `groups` groups whose sizes differ by at most one."""
-    size, extra = divmod(len(layers), groups)
-    bounds = [g * size + min(g, extra) for g in range(groups + 1)]
-    return [layers[bounds[g] : bounds[g + 1]] for g in range(groups)]
 
 
 async def _run_split(resolved: Resolved[ScanRequest], context: OperationContext) -> ScanResult:
