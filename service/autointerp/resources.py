@@ -10,6 +10,9 @@ from redis.asyncio import Redis
 
 from autointerp.config import Settings
 from autointerp.llm.profiles import LLMProfiles
+from autointerp.search.embedding import SentenceEmbedder
+from autointerp.search.explanations import ExplanationSearch
+from autointerp.store.identity import namespace
 from autointerp.store.operations import OperationStore
 from autointerp.store.records import RecordStore
 from autointerp.store.workers import WorkerRegistry
@@ -33,6 +36,7 @@ class Resources:
     corpora: Corpora
     profiles: LLMProfiles
     workers: WorkerRegistry
+    search: ExplanationSearch
 
 
 def build_resources(settings: Settings, redis: Redis) -> Resources:
@@ -57,4 +61,7 @@ def build_resources(settings: Settings, redis: Redis) -> Resources:
         ),
         profiles=LLMProfiles(settings.llm_profiles, catalog),
         workers=WorkerRegistry(redis, settings.queue_prefix),
+        search=ExplanationSearch(
+            redis, namespace(settings.queue_prefix), SentenceEmbedder(settings.data_dir / "models")
+        ),
     )

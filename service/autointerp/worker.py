@@ -42,13 +42,31 @@ async def start_worker(
     receivers = brokers.start_receivers(queues, execute)
     me = WorkerInfo(WorkerRegistry.own_id(), [q.value for q in queues], available_devices())
     heartbeat = asyncio.create_task(_announce(resources, brokers, me), name="worker-heartbeat")
+    backfill = asyncio.create_task(_backfill_search(resources), name="search-backfill")
 
     async def stop() -> None:
         heartbeat.cancel()
+        backfill.cancel()
         await brokers.stop_receivers(receivers)
         await resources.workers.withdraw(me.worker_id)
 
     return stop
+
+
+async def _backfill_search(resources: Resources) -> None:
+    """Index the results stored before search existed (or whose indexing failed); one worker
+    at a time does it, and indexing a result twice only replaces it."""
+    lock = f"{resources.search.namespace}:search:backfill"
+    try:
+        if await resources.redis.set(lock, WorkerRegistry.own_id(), nx=True, ex=3600):
+            try:
+                await resources.search.backfill(resources.records.results_pattern())
+            finally:
+                await resources.redis.delete(lock)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("the search backfill failed; the next worker start tries again")
 
 
 async def _announce(resources: Resources, brokers: Brokers, me: WorkerInfo) -> None:

@@ -60,7 +60,7 @@ LAYER = {
     "interp": 0, "config": 0, "observability": 0, "readiness": 0,
     "schemas": 1,
     "store": 2, "subjects": 2,
-    "llm": 3,
+    "llm": 3, "search": 3,
     "resources": 4,
     "application": 5, "tasks": 5,
     "api": 6, "worker": 6,

@@ -17,7 +17,7 @@ from autointerp import __version__
 from autointerp.api.auth import Gate
 from autointerp.api.guard import RequestGuardMiddleware
 from autointerp.api.problems import install_problem_handlers
-from autointerp.api.routes import health, models, operations, submissions, usage
+from autointerp.api.routes import health, models, operations, search, submissions, usage
 from autointerp.config import Settings
 from autointerp.observability import HttpMetrics, RequestContextMiddleware
 from autointerp.resources import Resources, build_resources
@@ -83,7 +83,14 @@ def create_app(settings: Settings, start_worker: WorkerStarter | None = None) ->
     # Added last, so outermost: refusals by the guard are counted and carry a request id.
     app.add_middleware(RequestContextMiddleware, metrics=HttpMetrics(app.state.metrics_registry))
     install_problem_handlers(app)
-    routers = (health.router, operations.router, submissions.router, models.router, usage.router)
+    routers = (
+        health.router,
+        operations.router,
+        search.router,
+        submissions.router,
+        models.router,
+        usage.router,
+    )
     for router in routers:
         app.include_router(router)
     return app

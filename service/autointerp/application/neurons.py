@@ -150,7 +150,9 @@ async def rank_layer(
 async def delete_neuron_results(resources: Resources, model: str, layer: int, index: int) -> None:
     """Forget a neuron's explanations and scores and the operations that made them."""
     await check_neurons(resources, model, layer, [index])
-    for operation_id in await resources.records.delete_results(model, layer, index):
+    operation_ids = await resources.records.delete_results(model, layer, index)
+    await resources.search.remove(operation_ids)
+    for operation_id in operation_ids:
         await resources.operations.delete(operation_id)
 
 

@@ -188,6 +188,9 @@ class NeuronResult(WireModel):
     operation_id: str
     kind: Literal["explanation", "score"]
     explanation: str
+    explainer: str | None = Field(
+        default=None, description="The LLM profile that wrote the explanation (explanations)."
+    )
     polarity: Polarity
     simulator: SimulatorKind
     split: Split

@@ -229,6 +229,10 @@ class RecordStore:
         values = await self.redis.hmget(self._key(scan_id, "vocab"), [str(t) for t in ordered])
         return {t: as_text(v or b"") for t, v in zip(ordered, values, strict=True)}
 
+    def results_pattern(self) -> str:
+        """A SCAN pattern matching every neuron's results hash."""
+        return f"{self.namespace}:neuron:*:results"
+
     def _results_key(self, model: str, layer: int, index: int) -> str:
         return f"{self.namespace}:neuron:{model}:{layer}:{index}:results"
 

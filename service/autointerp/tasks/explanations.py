@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from autointerp.interp.activations import Polarity, polarized
 from autointerp.interp.errors import InvalidRequest, NotFound
@@ -26,8 +27,11 @@ from autointerp.schemas.explanations import (
     SimulationResult,
 )
 from autointerp.schemas.operations import OperationKind, Resolved
+from autointerp.search.explanations import indexed
 from autointerp.subjects.tokens import tokenize
 from autointerp.tasks.base import OperationContext, Runner
+
+log = logging.getLogger(__name__)
 
 
 async def _records(
@@ -59,14 +63,16 @@ async def _remember(
     polarity: Polarity,
     simulator: SimulatorKind,
     scored: ScoredExplanation,
+    explainer: str | None = None,
 ) -> None:
-    """Index a neuron's explanation or score so the neuron-centred read lists it."""
+    """Index a neuron's explanation or score so the neuron-centred read and search list it."""
     if neuron is None:
         return
     summary = NeuronResult(
         operation_id=context.operation_id,
         kind=kind.value,
         explanation=scored.explanation,
+        explainer=explainer,
         polarity=polarity,
         simulator=simulator,
         split=scored.split,
@@ -80,6 +86,11 @@ async def _remember(
     )
     if summary.correlation is not None:
         await records.rank(neuron.model, neuron.layer, neuron.index, summary.correlation)
+    document = indexed(neuron.model, neuron.layer, neuron.index, summary)
+    try:
+        await context.resources.search.add([document])
+    except Exception:  # search is secondary: the next worker start's backfill indexes it
+        log.exception("could not index an explanation for search")
 
 
 async def _run_explanation(
@@ -120,6 +131,7 @@ async def _run_explanation(
         request.polarity,
         request.simulator,
         best_scored,
+        request.profile,
     )
     return ExplanationResult(
         neuron=request.neuron,

@@ -11,8 +11,11 @@ from .calibration_out import CalibrationOut
 from .excerpt_in import ExcerptIn
 from .excerpt_public import ExcerptPublic
 from .explainer_kind import ExplainerKind
+from .explanation_hit import ExplanationHit
+from .explanation_hit_kind import ExplanationHitKind
 from .explanation_request import ExplanationRequest
 from .explanation_result import ExplanationResult
+from .explanation_search_page import ExplanationSearchPage
 from .field_error import FieldError
 from .file_corpus import FileCorpus
 from .health import Health
@@ -42,6 +45,7 @@ from .score_request import ScoreRequest
 from .score_request_split import ScoreRequestSplit
 from .score_result import ScoreResult
 from .scored_explanation import ScoredExplanation
+from .search_explanations_sort import SearchExplanationsSort
 from .simulated_excerpt import SimulatedExcerpt
 from .simulation_request import SimulationRequest
 from .simulation_result import SimulationResult
@@ -66,8 +70,11 @@ __all__ = (
     "ExcerptIn",
     "ExcerptPublic",
     "ExplainerKind",
+    "ExplanationHit",
+    "ExplanationHitKind",
     "ExplanationRequest",
     "ExplanationResult",
+    "ExplanationSearchPage",
     "FieldError",
     "FileCorpus",
     "Health",
@@ -97,6 +104,7 @@ __all__ = (
     "ScoreRequest",
     "ScoreRequestSplit",
     "ScoreResult",
+    "SearchExplanationsSort",
     "SimulatedExcerpt",
     "SimulationRequest",
     "SimulationResult",

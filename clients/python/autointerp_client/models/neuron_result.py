@@ -12,6 +12,7 @@ from ..models.neuron_result_kind import NeuronResultKind
 from ..models.polarity import Polarity
 from ..models.simulator_kind import SimulatorKind
 from ..models.split import Split
+from ..types import UNSET, Unset
 from typing import cast
 
 
@@ -37,6 +38,7 @@ class NeuronResult:
             scan_id (None | str):
             simulator (SimulatorKind): How activations are predicted.
             split (Split): Where an excerpt is used.
+            explainer (None | str | Unset): The LLM profile that wrote the explanation (explanations).
      """
 
     correlation: float | None
@@ -48,6 +50,7 @@ class NeuronResult:
     scan_id: None | str
     simulator: SimulatorKind
     split: Split
+    explainer: None | str | Unset = UNSET
 
 
 
@@ -75,6 +78,12 @@ class NeuronResult:
 
         split = self.split.value
 
+        explainer: None | str | Unset
+        if isinstance(self.explainer, Unset):
+            explainer = UNSET
+        else:
+            explainer = self.explainer
+
 
         field_dict: dict[str, Any] = {}
 
@@ -89,6 +98,8 @@ class NeuronResult:
             "simulator": simulator,
             "split": split,
         })
+        if explainer is not UNSET:
+            field_dict["explainer"] = explainer
 
         return field_dict
 
@@ -145,6 +156,16 @@ class NeuronResult:
 
 
 
+        def _parse_explainer(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        explainer = _parse_explainer(d.pop("explainer", UNSET))
+
+
         neuron_result = cls(
             correlation=correlation,
             explanation=explanation,
@@ -155,6 +176,7 @@ class NeuronResult:
             scan_id=scan_id,
             simulator=simulator,
             split=split,
+            explainer=explainer,
         )
 
         return neuron_result

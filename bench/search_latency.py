@@ -1,0 +1,155 @@
+"""Explanation search latency over N stored explanations, filters on, against a brute-force
+scan of the same documents in the same run.
+
+    .venv/bin/python bench/search_latency.py --sizes 100000 1000000
+
+Documents are synthetic but made of realistic explanations: a few hundred phrases of the kind
+explainers write, combined; each document's vector is its phrase's real sentence embedding
+(all-MiniLM-L6-v2) with a little noise, so neighbours are as dense as in a real index. Each
+query is embedded for real (that time is reported apart: it does not grow with N). The
+brute-force baseline filters every document in Python and compares the survivors' vectors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from autointerp.search.embedding import SentenceEmbedder
+from autointerp.search.index import IndexedExplanation, SearchFilters, SearchIndex
+
+SUBJECTS = [
+    "numbers written as numerals",
+    "the word 'the'",
+    "closing parentheses",
+    "past tense verbs",
+    "names of cities",
+    "dates and years",
+    "words about the weather",
+    "plural nouns",
+    "the second half of quoted speech",
+    "the token after 'of'",
+    "legal terms",
+    "sports teams",
+    "colours",
+    "units of measurement",
+    "first names",
+    "negations such as 'not'",
+    "currency",
+    "words in capital letters",
+    "question marks",
+    "the end of a sentence",
+    "chemical elements",
+    "verbs of motion",
+    "months of the year",
+    "programming keywords",
+    "adjectives of size",
+]
+FRAMES = [
+    "{}",
+    "mentions of {}",
+    "{} in news text",
+    "{}, mostly at the start of a line",
+    "tokens that are part of {}",
+    "{} and words near them",
+    "{} after a comma",
+]
+QUERIES = ["digits", "weather", "city names", "quotation", "years", "money", "capital letters"]
+
+
+def _documents(size: int, rng: random.Random) -> tuple[list[IndexedExplanation], list[int]]:
+    texts = [frame.format(s) for s in SUBJECTS for frame in FRAMES]
+    docs, kinds = [], []
+    for i in range(size):
+        k = rng.randrange(len(texts))
+        kinds.append(k)
+        docs.append(
+            IndexedExplanation(
+                operation_id=f"{i:064x}",
+                model=rng.choice(["smollm2-135m", "minilm-l6", "gpt2-xl"]),
+                layer=rng.randrange(48),
+                index=rng.randrange(6400),
+                explanation=texts[k],
+                kind="explanation",
+                polarity=rng.choice(["positive", "positive", "negative"]),
+                explainer=rng.choice(["local", "lexical", "gpt-4o"]),
+                simulator="all_at_once",
+                scan_id=None,
+                correlation=rng.uniform(-0.2, 0.9),
+                random_only_correlation=rng.uniform(-0.2, 0.6),
+            )
+        )
+    return docs, kinds
+
+
+def _brute_force(
+    docs: list[IndexedExplanation],
+    vectors: np.ndarray,
+    query_vector: np.ndarray,
+    filters: SearchFilters,
+    limit: int,
+) -> list[int]:
+    rows = [
+        i
+        for i, d in enumerate(docs)
+        if d.model == filters.model
+        and filters.layer_min <= d.layer <= filters.layer_max
+        and d.correlation is not None
+        and d.correlation >= filters.score_min
+    ]
+    scores = vectors[rows] @ query_vector
+    best = np.argsort(-scores)[:limit]
+    return [rows[i] for i in best]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--queries", type=int, default=40)
+    args = parser.parse_args()
+    embedder = SentenceEmbedder(Path(".autointerp/models"))
+    texts = [frame.format(s) for s in SUBJECTS for frame in FRAMES]
+    phrase_vectors = embedder.embed(texts)
+    started = time.perf_counter()
+    query_vectors = embedder.embed(QUERIES)
+    embed_ms = (time.perf_counter() - started) / len(QUERIES) * 1000
+    filters = SearchFilters(model="smollm2-135m", layer_min=4, layer_max=30, score_min=0.3)
+    print(f"query embedding: {embed_ms:.1f} ms per query (not counted below)")
+    for size in args.sizes:
+        rng = random.Random(size)
+        docs, kinds = _documents(size, rng)
+        noise = np.random.default_rng(size).normal(0, 0.02, (size, phrase_vectors.shape[1]))
+        vectors = phrase_vectors[kinds] + noise.astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        index = SearchIndex(phrase_vectors.shape[1])
+        started = time.perf_counter()
+        for start in range(0, size, 50_000):
+            index.add(docs[start : start + 50_000], vectors[start : start + 50_000])
+        build_s = time.perf_counter() - started
+        ours, brute = [], []
+        for q in range(args.queries):
+            text, vector = QUERIES[q % len(QUERIES)], query_vectors[q % len(QUERIES)]
+            started = time.perf_counter()
+            hits, _ = index.search(vector, text, filters, limit=20)
+            ours.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            expected = _brute_force(docs, vectors, vector, filters, 20)
+            brute.append(time.perf_counter() - started)
+            found = {int(h.document.operation_id, 16) for h in hits if not h.keyword}
+            assert found <= set(range(size)) and expected  # both answered
+        ours_ms, brute_ms = statistics.median(ours) * 1000, statistics.median(brute) * 1000
+        print(
+            f"{size:>9} explanations: search median {ours_ms:6.1f} ms, brute force "
+            f"{brute_ms:7.1f} ms, {brute_ms / ours_ms:5.1f}x; index arrays "
+            f"{index.memory_bytes() / 2**20:.0f} MB, built in {build_s:.1f} s"
+        )
+        del index, docs, vectors
+
+
+if __name__ == "__main__":
+    main()

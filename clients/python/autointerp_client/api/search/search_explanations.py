@@ -1,0 +1,581 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.explanation_search_page import ExplanationSearchPage
+from ...models.polarity import Polarity
+from ...models.problem import Problem
+from ...models.search_explanations_sort import SearchExplanationsSort
+from ...models.simulator_kind import SimulatorKind
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    q: str | Unset = '',
+    model: None | str | Unset = UNSET,
+    layer_min: int | None | Unset = UNSET,
+    layer_max: int | None | Unset = UNSET,
+    neuron_min: int | None | Unset = UNSET,
+    neuron_max: int | None | Unset = UNSET,
+    polarity: None | Polarity | Unset = UNSET,
+    explainer: None | str | Unset = UNSET,
+    simulator: None | SimulatorKind | Unset = UNSET,
+    scan: None | str | Unset = UNSET,
+    score_min: float | None | Unset = UNSET,
+    score_max: float | None | Unset = UNSET,
+    random_only_min: float | None | Unset = UNSET,
+    random_only_max: float | None | Unset = UNSET,
+    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    params["q"] = q
+
+    json_model: None | str | Unset
+    if isinstance(model, Unset):
+        json_model = UNSET
+    else:
+        json_model = model
+    params["model"] = json_model
+
+    json_layer_min: int | None | Unset
+    if isinstance(layer_min, Unset):
+        json_layer_min = UNSET
+    else:
+        json_layer_min = layer_min
+    params["layer_min"] = json_layer_min
+
+    json_layer_max: int | None | Unset
+    if isinstance(layer_max, Unset):
+        json_layer_max = UNSET
+    else:
+        json_layer_max = layer_max
+    params["layer_max"] = json_layer_max
+
+    json_neuron_min: int | None | Unset
+    if isinstance(neuron_min, Unset):
+        json_neuron_min = UNSET
+    else:
+        json_neuron_min = neuron_min
+    params["neuron_min"] = json_neuron_min
+
+    json_neuron_max: int | None | Unset
+    if isinstance(neuron_max, Unset):
+        json_neuron_max = UNSET
+    else:
+        json_neuron_max = neuron_max
+    params["neuron_max"] = json_neuron_max
+
+    json_polarity: None | str | Unset
+    if isinstance(polarity, Unset):
+        json_polarity = UNSET
+    elif isinstance(polarity, Polarity):
+        json_polarity = polarity.value
+    else:
+        json_polarity = polarity
+    params["polarity"] = json_polarity
+
+    json_explainer: None | str | Unset
+    if isinstance(explainer, Unset):
+        json_explainer = UNSET
+    else:
+        json_explainer = explainer
+    params["explainer"] = json_explainer
+
+    json_simulator: None | str | Unset
+    if isinstance(simulator, Unset):
+        json_simulator = UNSET
+    elif isinstance(simulator, SimulatorKind):
+        json_simulator = simulator.value
+    else:
+        json_simulator = simulator
+    params["simulator"] = json_simulator
+
+    json_scan: None | str | Unset
+    if isinstance(scan, Unset):
+        json_scan = UNSET
+    else:
+        json_scan = scan
+    params["scan"] = json_scan
+
+    json_score_min: float | None | Unset
+    if isinstance(score_min, Unset):
+        json_score_min = UNSET
+    else:
+        json_score_min = score_min
+    params["score_min"] = json_score_min
+
+    json_score_max: float | None | Unset
+    if isinstance(score_max, Unset):
+        json_score_max = UNSET
+    else:
+        json_score_max = score_max
+    params["score_max"] = json_score_max
+
+    json_random_only_min: float | None | Unset
+    if isinstance(random_only_min, Unset):
+        json_random_only_min = UNSET
+    else:
+        json_random_only_min = random_only_min
+    params["random_only_min"] = json_random_only_min
+
+    json_random_only_max: float | None | Unset
+    if isinstance(random_only_max, Unset):
+        json_random_only_max = UNSET
+    else:
+        json_random_only_max = random_only_max
+    params["random_only_max"] = json_random_only_max
+
+    json_sort: str | Unset = UNSET
+    if not isinstance(sort, Unset):
+        json_sort = sort.value
+
+    params["sort"] = json_sort
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params["limit"] = limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/explanations/search",
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ExplanationSearchPage | Problem | None:
+    if response.status_code == 200:
+        response_200 = ExplanationSearchPage.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ExplanationSearchPage | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    q: str | Unset = '',
+    model: None | str | Unset = UNSET,
+    layer_min: int | None | Unset = UNSET,
+    layer_max: int | None | Unset = UNSET,
+    neuron_min: int | None | Unset = UNSET,
+    neuron_max: int | None | Unset = UNSET,
+    polarity: None | Polarity | Unset = UNSET,
+    explainer: None | str | Unset = UNSET,
+    simulator: None | SimulatorKind | Unset = UNSET,
+    scan: None | str | Unset = UNSET,
+    score_min: float | None | Unset = UNSET,
+    score_max: float | None | Unset = UNSET,
+    random_only_min: float | None | Unset = UNSET,
+    random_only_max: float | None | Unset = UNSET,
+    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+
+) -> Response[ExplanationSearchPage | Problem]:
+    """ Search Explanations
+
+     Stored explanations and scores of every neuron, by text query and filters.
+
+    Args:
+        q (str | Unset): Words and "quoted phrases": matched by meaning (sentence embeddings) and
+            by keyword; every quoted phrase must appear. Empty: filters alone. Default: ''.
+        model (None | str | Unset):
+        layer_min (int | None | Unset):
+        layer_max (int | None | Unset):
+        neuron_min (int | None | Unset):
+        neuron_max (int | None | Unset):
+        polarity (None | Polarity | Unset):
+        explainer (None | str | Unset): An LLM profile.
+        simulator (None | SimulatorKind | Unset):
+        scan (None | str | Unset):
+        score_min (float | None | Unset):
+        score_max (float | None | Unset):
+        random_only_min (float | None | Unset):
+        random_only_max (float | None | Unset):
+        sort (SearchExplanationsSort | Unset): relevance to `q`, or the top-and-random score.
+            Default: SearchExplanationsSort.RELEVANCE.
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ExplanationSearchPage | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        q=q,
+model=model,
+layer_min=layer_min,
+layer_max=layer_max,
+neuron_min=neuron_min,
+neuron_max=neuron_max,
+polarity=polarity,
+explainer=explainer,
+simulator=simulator,
+scan=scan,
+score_min=score_min,
+score_max=score_max,
+random_only_min=random_only_min,
+random_only_max=random_only_max,
+sort=sort,
+cursor=cursor,
+limit=limit,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    q: str | Unset = '',
+    model: None | str | Unset = UNSET,
+    layer_min: int | None | Unset = UNSET,
+    layer_max: int | None | Unset = UNSET,
+    neuron_min: int | None | Unset = UNSET,
+    neuron_max: int | None | Unset = UNSET,
+    polarity: None | Polarity | Unset = UNSET,
+    explainer: None | str | Unset = UNSET,
+    simulator: None | SimulatorKind | Unset = UNSET,
+    scan: None | str | Unset = UNSET,
+    score_min: float | None | Unset = UNSET,
+    score_max: float | None | Unset = UNSET,
+    random_only_min: float | None | Unset = UNSET,
+    random_only_max: float | None | Unset = UNSET,
+    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+
+) -> ExplanationSearchPage | Problem | None:
+    """ Search Explanations
+
+     Stored explanations and scores of every neuron, by text query and filters.
+
+    Args:
+        q (str | Unset): Words and "quoted phrases": matched by meaning (sentence embeddings) and
+            by keyword; every quoted phrase must appear. Empty: filters alone. Default: ''.
+        model (None | str | Unset):
+        layer_min (int | None | Unset):
+        layer_max (int | None | Unset):
+        neuron_min (int | None | Unset):
+        neuron_max (int | None | Unset):
+        polarity (None | Polarity | Unset):
+        explainer (None | str | Unset): An LLM profile.
+        simulator (None | SimulatorKind | Unset):
+        scan (None | str | Unset):
+        score_min (float | None | Unset):
+        score_max (float | None | Unset):
+        random_only_min (float | None | Unset):
+        random_only_max (float | None | Unset):
+        sort (SearchExplanationsSort | Unset): relevance to `q`, or the top-and-random score.
+            Default: SearchExplanationsSort.RELEVANCE.
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ExplanationSearchPage | Problem
+     """
+
+
+    return sync_detailed(
+        client=client,
+q=q,
+model=model,
+layer_min=layer_min,
+layer_max=layer_max,
+neuron_min=neuron_min,
+neuron_max=neuron_max,
+polarity=polarity,
+explainer=explainer,
+simulator=simulator,
+scan=scan,
+score_min=score_min,
+score_max=score_max,
+random_only_min=random_only_min,
+random_only_max=random_only_max,
+sort=sort,
+cursor=cursor,
+limit=limit,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    q: str | Unset = '',
+    model: None | str | Unset = UNSET,
+    layer_min: int | None | Unset = UNSET,
+    layer_max: int | None | Unset = UNSET,
+    neuron_min: int | None | Unset = UNSET,
+    neuron_max: int | None | Unset = UNSET,
+    polarity: None | Polarity | Unset = UNSET,
+    explainer: None | str | Unset = UNSET,
+    simulator: None | SimulatorKind | Unset = UNSET,
+    scan: None | str | Unset = UNSET,
+    score_min: float | None | Unset = UNSET,
+    score_max: float | None | Unset = UNSET,
+    random_only_min: float | None | Unset = UNSET,
+    random_only_max: float | None | Unset = UNSET,
+    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+
+) -> Response[ExplanationSearchPage | Problem]:
+    """ Search Explanations
+
+     Stored explanations and scores of every neuron, by text query and filters.
+
+    Args:
+        q (str | Unset): Words and "quoted phrases": matched by meaning (sentence embeddings) and
+            by keyword; every quoted phrase must appear. Empty: filters alone. Default: ''.
+        model (None | str | Unset):
+        layer_min (int | None | Unset):
+        layer_max (int | None | Unset):
+        neuron_min (int | None | Unset):
+        neuron_max (int | None | Unset):
+        polarity (None | Polarity | Unset):
+        explainer (None | str | Unset): An LLM profile.
+        simulator (None | SimulatorKind | Unset):
+        scan (None | str | Unset):
+        score_min (float | None | Unset):
+        score_max (float | None | Unset):
+        random_only_min (float | None | Unset):
+        random_only_max (float | None | Unset):
+        sort (SearchExplanationsSort | Unset): relevance to `q`, or the top-and-random score.
+            Default: SearchExplanationsSort.RELEVANCE.
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ExplanationSearchPage | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        q=q,
+model=model,
+layer_min=layer_min,
+layer_max=layer_max,
+neuron_min=neuron_min,
+neuron_max=neuron_max,
+polarity=polarity,
+explainer=explainer,
+simulator=simulator,
+scan=scan,
+score_min=score_min,
+score_max=score_max,
+random_only_min=random_only_min,
+random_only_max=random_only_max,
+sort=sort,
+cursor=cursor,
+limit=limit,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    q: str | Unset = '',
+    model: None | str | Unset = UNSET,
+    layer_min: int | None | Unset = UNSET,
+    layer_max: int | None | Unset = UNSET,
+    neuron_min: int | None | Unset = UNSET,
+    neuron_max: int | None | Unset = UNSET,
+    polarity: None | Polarity | Unset = UNSET,
+    explainer: None | str | Unset = UNSET,
+    simulator: None | SimulatorKind | Unset = UNSET,
+    scan: None | str | Unset = UNSET,
+    score_min: float | None | Unset = UNSET,
+    score_max: float | None | Unset = UNSET,
+    random_only_min: float | None | Unset = UNSET,
+    random_only_max: float | None | Unset = UNSET,
+    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+
+) -> ExplanationSearchPage | Problem | None:
+    """ Search Explanations
+
+     Stored explanations and scores of every neuron, by text query and filters.
+
+    Args:
+        q (str | Unset): Words and "quoted phrases": matched by meaning (sentence embeddings) and
+            by keyword; every quoted phrase must appear. Empty: filters alone. Default: ''.
+        model (None | str | Unset):
+        layer_min (int | None | Unset):
+        layer_max (int | None | Unset):
+        neuron_min (int | None | Unset):
+        neuron_max (int | None | Unset):
+        polarity (None | Polarity | Unset):
+        explainer (None | str | Unset): An LLM profile.
+        simulator (None | SimulatorKind | Unset):
+        scan (None | str | Unset):
+        score_min (float | None | Unset):
+        score_max (float | None | Unset):
+        random_only_min (float | None | Unset):
+        random_only_max (float | None | Unset):
+        sort (SearchExplanationsSort | Unset): relevance to `q`, or the top-and-random score.
+            Default: SearchExplanationsSort.RELEVANCE.
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ExplanationSearchPage | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+q=q,
+model=model,
+layer_min=layer_min,
+layer_max=layer_max,
+neuron_min=neuron_min,
+neuron_max=neuron_max,
+polarity=polarity,
+explainer=explainer,
+simulator=simulator,
+scan=scan,
+score_min=score_min,
+score_max=score_max,
+random_only_min=random_only_min,
+random_only_max=random_only_max,
+sort=sort,
+cursor=cursor,
+limit=limit,
+
+    )).parsed
