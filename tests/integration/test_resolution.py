@@ -5,6 +5,7 @@ import json
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 
 from autointerp.api.app import create_app
 from autointerp.config import LLMProfile
@@ -149,8 +150,6 @@ async def test_a_scan_over_the_memory_budget_is_split_or_refused_naming_its_part
 async def test_a_scan_whose_records_would_not_fit_redis_is_refused(settings, clean_redis):
     """A Redis with a memory limit has room for the records, or the scan is refused before it
     runs (at the end, the writes would fail or evict other state)."""
-    import redis.asyncio as aioredis
-
     admin = aioredis.from_url(clean_redis)
     used = int((await admin.info("memory"))["used_memory"])
     await admin.config_set("maxmemory", used + 4 * 2**20)

@@ -3,6 +3,7 @@ stored before search existed are backfilled, new ones are indexed as they are st
 query finds paraphrases by meaning and exact phrases by keyword, within its filters."""
 
 import asyncio
+import base64
 import json
 
 import pytest
@@ -13,6 +14,9 @@ from autointerp.store.records import RecordStore
 from tests.conftest import running_app, wait_for_operation
 
 pytestmark = pytest.mark.integration
+
+# A well-formed cursor of some other search (another query's fingerprint, offset 3).
+FOREIGN_CURSOR = base64.urlsafe_b64encode(b"0123456789abcdef:3").decode()
 
 # (model, layer, index, explanation, correlation, polarity)
 FIXED_SET = [
@@ -102,7 +106,7 @@ async def test_search_finds_by_meaning_and_keyword_within_filters(settings):
                 break
         assert len(pages) == len(set(pages)) == len(FIXED_SET)
         foreign = await client.get(
-            "/v1/explanations/search", params={"q": "other", "cursor": page_cursor(client)}
+            "/v1/explanations/search", params={"q": "other", "cursor": FOREIGN_CURSOR}
         )
         assert foreign.status_code == 422 and "cursor" in foreign.json()["detail"]
         bad = await client.get("/v1/explanations/search", params={"score_min": "nan"})
@@ -112,13 +116,6 @@ async def test_search_finds_by_meaning_and_keyword_within_filters(settings):
         assert deleted.status_code == 204
         after = await _search(client, q="digits")
         assert "numbers written as numerals" not in [h["explanation"] for h in after["hits"]]
-
-
-def page_cursor(client) -> str:
-    """A cursor of another search (any valid one will do)."""
-    import base64
-
-    return base64.urlsafe_b64encode(b"0123456789abcdef:3").decode()
 
 
 async def test_a_new_explanation_is_searchable_once_stored(settings):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from autointerp.application.neurons import (
@@ -119,7 +120,9 @@ def _layer_groups(
         )
 
     def largest(groups: int) -> ScanMemory:
-        return max((predict(group) for group in layer_groups(layers, groups)), key=_peak)
+        return max(
+            (predict(group) for group in layer_groups(layers, groups)), key=attrgetter("peak")
+        )
 
     fits = (g for g in range(1, len(layers) + 1) if largest(g).peak <= limit_mb * MB)
     groups = request.layer_groups or next(fits, len(layers))
@@ -132,10 +135,6 @@ def _layer_groups(
             "smaller batches"
         )
     return groups
-
-
-def _peak(memory: ScanMemory) -> int:
-    return memory.peak
 
 
 async def _check_redis_room(resources: Resources, stored: int) -> None:

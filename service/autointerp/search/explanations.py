@@ -11,6 +11,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 
+import numpy as np
 from redis.asyncio import Redis
 
 from autointerp.interp.errors import InvalidRequest
@@ -106,7 +107,7 @@ class ExplanationSearch:
         async with self._lock:
             while True:
                 last, entries = await self.log.read(self._read_up_to)
-                additions: list[tuple[IndexedExplanation, object]] = []
+                additions: list[tuple[IndexedExplanation, np.ndarray]] = []
                 for entry in entries:
                     if isinstance(entry, tuple):
                         additions.append(entry)
@@ -119,11 +120,9 @@ class ExplanationSearch:
                     return
                 self._read_up_to = last
 
-    def _apply(self, additions: list) -> None:
+    def _apply(self, additions: list[tuple[IndexedExplanation, np.ndarray]]) -> None:
         if not additions:
             return
-        import numpy as np
-
         self.index.add([d for d, _ in additions], np.stack([v for _, v in additions]))
 
     async def search(
