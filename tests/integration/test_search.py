@@ -118,6 +118,65 @@ async def test_search_finds_by_meaning_and_keyword_within_filters(settings):
         assert "numbers written as numerals" not in [h["explanation"] for h in after["hits"]]
 
 
+async def test_a_models_neurons_list_once_each_with_their_best_explanation(settings):
+    await _store_fixed_set(settings.redis_url, settings.queue_prefix)
+    # A second, better explanation of neuron 0/10 and a worse one of 2/13.
+    redis = aioredis.from_url(settings.redis_url)
+    records = RecordStore(redis, settings.queue_prefix)
+    for i, (layer, index, text, correlation) in enumerate(
+        [(0, 10, "digits 0-9", 0.75), (2, 13, "brackets", 0.1)], start=100
+    ):
+        result = _result(i, text, correlation, "positive")
+        await records.add_result(
+            "minilm-l6", layer, index, result.operation_id, result.model_dump_json()
+        )
+    await redis.aclose()
+    async with running_app(settings) as client:
+        await _wait_indexed(client, len(FIXED_SET) + 2)
+
+        async def listing(**params) -> dict:
+            answer = await client.get("/v1/models/minilm-l6/neurons", params=params)
+            assert answer.status_code == 200, answer.text
+            return answer.json()
+
+        every = await listing()
+        rows = [(n["layer"], n["index"], n["explanation"]) for n in every["neurons"]]
+        assert rows == [
+            (0, 10, "digits 0-9"),
+            (2, 13, "a closing parenthesis after a short aside"),
+            (0, 11, "the word 'the' at the start of a sentence"),
+            (1, 12, "words about rain, snow and the weather"),
+            (4, 15, "past tense verbs ending in -ed"),
+            (3, 14, "parenthesis marks opening a list"),
+        ]
+        assert every["total"] == 6 and every["next_cursor"] is None
+        histogram = every["histogram"]
+        assert len(histogram["edges"]) == len(histogram["counts"]) + 1 == 21
+        assert sum(histogram["counts"]) == 6
+        assert histogram["counts"][17] == 1  # 0.75 lies in [0.7, 0.8)
+
+        # A filter that excludes a neuron's best result lists its best admitted one.
+        below = await listing(score_max=0.65)
+        assert below["neurons"][0]["explanation"] == "numbers written as numerals"
+        by_neuron = await listing(sort="neuron", layer_min=1, layer_max=3)
+        assert [(n["layer"], n["index"]) for n in by_neuron["neurons"]] == [
+            (1, 12), (2, 13), (3, 14)
+        ]  # fmt: skip
+        assert [n["index"] for n in (await listing(polarity="negative"))["neurons"]] == [14]
+
+        pages, cursor = [], None
+        while True:
+            page = await listing(limit=4, **({"cursor": cursor} if cursor else {}))
+            pages.extend((n["layer"], n["index"]) for n in page["neurons"])
+            assert page["histogram"] == histogram  # of every page, not this one
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert pages == [(r[0], r[1]) for r in rows]
+        unknown = await client.get("/v1/models/no-such-model/neurons")
+        assert unknown.status_code == 404
+
+
 async def test_a_new_explanation_is_searchable_once_stored(settings):
     texts = [f"the year {1900 + i} was a good one, said number {i}" for i in range(60)]
     scan = {

@@ -11,8 +11,8 @@ from autointerp.interp.simulation import SimulatorKind
 from autointerp.schemas.common import WireModel
 
 
-class ExplanationHit(WireModel):
-    """A stored explanation (or score of one) of a neuron that matches the search."""
+class ExplanationSummary(WireModel):
+    """A stored explanation (or score of one) of a neuron, with its scores."""
 
     model: str
     layer: int
@@ -26,13 +26,18 @@ class ExplanationHit(WireModel):
     scan_id: str | None
     correlation: float | None = Field(description="Top-and-random correlation.")
     random_only_correlation: float | None
+    neuron_url: str = Field(description="The neuron's record, with every result.")
+
+
+class ExplanationHit(ExplanationSummary):
+    """A stored explanation (or score of one) of a neuron that matches the search."""
+
     relevance: float = Field(
         description="Cosine similarity of the sentence embeddings, plus 0.3 when every word of "
         "the query appears (0.15 when some do)."
     )
     similarity: float
     keyword_match: bool
-    neuron_url: str = Field(description="The neuron's record, with every result.")
 
 
 class ExplanationSearchPage(WireModel):
@@ -41,3 +46,20 @@ class ExplanationSearchPage(WireModel):
     hits: list[ExplanationHit]
     total: int = Field(description="Hits of the search in all pages.")
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+
+
+class ScoreHistogram(WireModel):
+    """How many neurons' best top-and-random scores fall in each bin (neurons without a
+    defined score are not counted)."""
+
+    edges: list[float] = Field(description="Bin edges, from -1 to 1: one more than counts.")
+    counts: list[int]
+
+
+class NeuronListingPage(WireModel):
+    """One page of a model's neurons, each with its best-scored explanation."""
+
+    neurons: list[ExplanationSummary]
+    total: int = Field(description="Neurons that match, in all pages.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+    histogram: ScoreHistogram = Field(description="Of every matching neuron, not one page.")

@@ -53,6 +53,14 @@ class Page:
     next_cursor: str | None
 
 
+@dataclass(frozen=True)
+class NeuronListing:
+    """A page of neurons' best hits and the histogram of all their best scores."""
+
+    page: Page
+    histogram: list[int]
+
+
 def _fingerprint(query: str, filters: SearchFilters, sort: str) -> str:
     text = json.dumps([query, filters.__dict__, sort], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -138,6 +146,19 @@ class ExplanationSearch:
         hits, total = self.index.search(vector, query, filters, sort, offset, limit)
         following = offset + len(hits)
         return Page(hits, total, _cursor(fingerprint, following) if following < total else None)
+
+    async def neurons(
+        self, filters: SearchFilters, sort: str, cursor: str | None, limit: int
+    ) -> NeuronListing:
+        """A page of neurons, each with its best-scored explanation, and the histogram of
+        every matching neuron's best score."""
+        fingerprint = _fingerprint("", filters, f"neurons:{sort}")
+        offset = _offset(cursor, fingerprint)
+        await self.refresh()
+        page = self.index.neurons(filters, sort, offset, limit)
+        following = offset + len(page.hits)
+        next_cursor = _cursor(fingerprint, following) if following < page.total else None
+        return NeuronListing(Page(page.hits, page.total, next_cursor), page.histogram)
 
     async def backfill(self, results_pattern: str) -> int:
         """Index every stored result that is not yet (results stored before search existed);

@@ -73,6 +73,20 @@ class Hit:
     keyword: bool
 
 
+HISTOGRAM_EDGES = np.linspace(-1.0, 1.0, 21)
+"""Score histogram bins: 20 of width 0.1 over the correlation's range."""
+
+
+@dataclass(frozen=True)
+class NeuronPage:
+    """Neurons' best documents, how many neurons matched, and their best scores' histogram
+    (counts per HISTOGRAM_EDGES bin; undefined scores are not counted)."""
+
+    hits: list[Hit]
+    total: int
+    histogram: list[int]
+
+
 def _phrases_and_words(query: str) -> tuple[list[str], list[str]]:
     phrases = [p.strip() for p in _PHRASE.findall(query) if _WORD.search(p)]
     words = _WORD.findall(_PHRASE.sub(" ", query).lower())
@@ -243,17 +257,41 @@ class SearchIndex:
         else:
             part = np.arange(total)
         # Ties broken by row, so that pages of one query never overlap.
-        ranked = part[np.lexsort((candidates[part], -keys[part]))][offset:wanted]
-        hits = [
-            Hit(
-                document=self._documents[int(candidates[i])],
-                relevance=float(similarity[candidates[i]] + keyword[candidates[i]]),
-                similarity=float(similarity[candidates[i]]),
-                keyword=bool(keyword[candidates[i]] > 0),
-            )
-            for i in ranked
-        ]
-        return hits, total
+        ranked = candidates[part[np.lexsort((candidates[part], -keys[part]))][offset:wanted]]
+        return [self._hit(row, similarity, keyword) for row in ranked], total
+
+    def _hit(self, row: int, similarity: np.ndarray, keyword: np.ndarray) -> Hit:
+        return Hit(
+            document=self._documents[int(row)],
+            relevance=float(similarity[row] + keyword[row]),
+            similarity=float(similarity[row]),
+            keyword=bool(keyword[row] > 0),
+        )
+
+    def neurons(
+        self, filters: SearchFilters, sort: str = "score", offset: int = 0, limit: int = 100
+    ) -> NeuronPage:
+        """One row per neuron, its best-scored matching document: rows `offset` to `offset +
+        limit` by score (best first) or by neuron (layer, then index), the number of neurons
+        in all, and the histogram of their best scores."""
+        columns, size = self._columns, self.size
+        rows = np.flatnonzero(self._mask(filters))
+        score = np.nan_to_num(columns["correlation"][:size][rows], nan=-np.inf)
+        rows = rows[np.lexsort((rows, -score))]  # best first, ties by row
+        neuron = (
+            columns["model"][rows].astype(np.int64) << 42
+            | columns["layer"][rows].astype(np.int64) << 24
+            | columns["index"][rows].astype(np.int64)
+        )
+        _, first = np.unique(neuron, return_index=True)
+        best = rows[np.sort(first)]  # still best first
+        if sort == "neuron":
+            best = best[np.lexsort((columns["index"][best], columns["layer"][best]))]
+        scores = columns["correlation"][best]
+        counts, _ = np.histogram(scores[~np.isnan(scores)], bins=HISTOGRAM_EDGES)
+        nothing = np.zeros(size, dtype=np.float32)
+        hits = [self._hit(row, nothing, nothing) for row in best[offset : offset + limit]]
+        return NeuronPage(hits, len(best), [int(c) for c in counts])
 
 
 def _number(value: float | None) -> float:

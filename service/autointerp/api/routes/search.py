@@ -11,13 +11,33 @@ from autointerp.api.deps import ResourcesDep
 from autointerp.api.problems import PROBLEM_RESPONSES
 from autointerp.interp.activations import Polarity
 from autointerp.interp.simulation import SimulatorKind
-from autointerp.schemas.search import ExplanationHit, ExplanationSearchPage
-from autointerp.search.index import SearchFilters
+from autointerp.schemas.search import ExplanationHit, ExplanationSearchPage, ExplanationSummary
+from autointerp.search.index import IndexedExplanation, SearchFilters
 
 router = APIRouter(prefix="/v1/explanations", tags=["search"])
 
 
-def _range(low: float, high: float) -> Any:
+def summary_out(document: IndexedExplanation) -> ExplanationSummary:
+    """A search document as the API shows it, with a link to its neuron."""
+    return ExplanationSummary(
+        model=document.model,
+        layer=document.layer,
+        index=document.index,
+        operation_id=document.operation_id,
+        kind=document.kind,
+        explanation=document.explanation,
+        explainer=document.explainer,
+        polarity=Polarity(document.polarity),
+        simulator=SimulatorKind(document.simulator),
+        scan_id=document.scan_id,
+        correlation=document.correlation,
+        random_only_correlation=document.random_only_correlation,
+        neuron_url=f"/v1/models/{document.model}/layers/{document.layer}/neurons/{document.index}",
+    )
+
+
+def bounded(low: float, high: float) -> Any:
+    """An optional query parameter within [low, high]."""
     return Query(default=None, ge=low, le=high, allow_inf_nan=False)
 
 
@@ -37,18 +57,18 @@ async def search_explanations(
         "by keyword; every quoted phrase must appear. Empty: filters alone.",
     ),
     model: str | None = Query(default=None, max_length=200),
-    layer_min: int | None = _range(0, 100_000),
-    layer_max: int | None = _range(0, 100_000),
-    neuron_min: int | None = _range(0, 10_000_000),
-    neuron_max: int | None = _range(0, 10_000_000),
+    layer_min: int | None = bounded(0, 100_000),
+    layer_max: int | None = bounded(0, 100_000),
+    neuron_min: int | None = bounded(0, 10_000_000),
+    neuron_max: int | None = bounded(0, 10_000_000),
     polarity: Polarity | None = None,
     explainer: str | None = Query(default=None, max_length=100, description="An LLM profile."),
     simulator: SimulatorKind | None = None,
     scan: str | None = Query(default=None, pattern=r"^[0-9a-f]{64}$"),
-    score_min: float | None = _range(-1.0, 1.0),
-    score_max: float | None = _range(-1.0, 1.0),
-    random_only_min: float | None = _range(-1.0, 1.0),
-    random_only_max: float | None = _range(-1.0, 1.0),
+    score_min: float | None = bounded(-1.0, 1.0),
+    score_max: float | None = bounded(-1.0, 1.0),
+    random_only_min: float | None = bounded(-1.0, 1.0),
+    random_only_max: float | None = bounded(-1.0, 1.0),
     sort: Literal["relevance", "score"] = Query(
         default="relevance", description="relevance to `q`, or the top-and-random score."
     ),
@@ -74,23 +94,10 @@ async def search_explanations(
     page = await resources.search.search(q, filters, sort, cursor, limit)
     hits = [
         ExplanationHit(
-            model=h.document.model,
-            layer=h.document.layer,
-            index=h.document.index,
-            operation_id=h.document.operation_id,
-            kind=h.document.kind,
-            explanation=h.document.explanation,
-            explainer=h.document.explainer,
-            polarity=Polarity(h.document.polarity),
-            simulator=SimulatorKind(h.document.simulator),
-            scan_id=h.document.scan_id,
-            correlation=h.document.correlation,
-            random_only_correlation=h.document.random_only_correlation,
+            **summary_out(h.document).model_dump(),
             relevance=h.relevance,
             similarity=h.similarity,
             keyword_match=h.keyword,
-            neuron_url=f"/v1/models/{h.document.model}/layers/{h.document.layer}/neurons/"
-            f"{h.document.index}",
         )
         for h in page.hits
     ]
