@@ -41,9 +41,11 @@ from autointerp.schemas.explanations import (
     ScoreRequest,
     SimulationRequest,
 )
+from autointerp.schemas.neuron_search import NeuronSearchRequest
 from autointerp.schemas.operations import REQUEST_MODELS, OperationKind, Pins, Resolved
 from autointerp.schemas.tokenization import TokenizationRequest
 from autointerp.store.queues import Queue
+from autointerp.subjects.architectures import ModelShape
 from autointerp.subjects.memory import HALF_DTYPES, MB, STREAM_CHOICES, ScanMemory, scan_memory
 
 RequestT = TypeVar("RequestT", bound=StrictModel)
@@ -92,6 +94,21 @@ async def _activations(
     await require_available(resources, request.model)
     revision = await model_revision(resources, request.model)
     return Resolved(request=request, pins=Pins(model_revision=revision))
+
+
+async def _neuron_search(
+    request: NeuronSearchRequest, resources: Resources
+) -> Resolved[NeuronSearchRequest]:
+    shape = await model_shape(resources, request.model)
+    await require_available(resources, request.model)
+    layers = _chosen_layers(shape, request.layers)
+    revision = await model_revision(resources, request.model)
+    return Resolved(
+        request=request.model_copy(update={"layers": layers}),
+        pins=Pins(
+            model_revision=revision, results_version=await resources.records.results_version()
+        ),
+    )
 
 
 def _describe(memory: ScanMemory) -> str:
@@ -150,12 +167,18 @@ async def _check_redis_room(resources: Resources, stored: int) -> None:
         )
 
 
+def _chosen_layers(shape: ModelShape, layers: list[int] | None) -> list[int]:
+    """The layers asked for, sorted and checked (errors name the range), or all of them."""
+    chosen = sorted(set(layers)) if layers else list(range(shape.layers))
+    for layer in chosen:
+        shape.check(layer)
+    return chosen
+
+
 async def _scan(request: ScanRequest, resources: Resources) -> Resolved[ScanRequest]:
     shape = await model_shape(resources, request.model)
     await require_available(resources, request.model)
-    layers = sorted(set(request.layers)) if request.layers else list(range(shape.layers))
-    for layer in layers:
-        shape.check(layer)
+    layers = _chosen_layers(shape, request.layers)
     settings = resources.settings
     streams = settings.scan_streams or max(STREAM_CHOICES)
     element_bytes = 2 if resources.catalog.source(request.model).dtype in HALF_DTYPES else 4
@@ -247,5 +270,6 @@ KINDS: dict[OperationKind, KindSpec[Any]] = {
     OperationKind.simulation: KindSpec(Queue.llm, 1, _simulation),
     OperationKind.score: KindSpec(Queue.llm, 2, _score),
     OperationKind.batch: KindSpec(Queue.llm, 1, _batch),
+    OperationKind.neuron_search: KindSpec(Queue.model, 1, _neuron_search),
 }
 assert KINDS.keys() == REQUEST_MODELS.keys(), "every kind needs a submit side"

@@ -34,6 +34,7 @@ class OperationKind(StrEnum):
     simulation = "simulation"
     score = "score"
     batch = "batch"
+    neuron_search = "neuron_search"
 
 
 class OperationState(StrEnum):

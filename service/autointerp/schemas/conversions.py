@@ -33,12 +33,23 @@ from autointerp.schemas.explanations import (
     ScoreOut,
     UsageOut,
 )
+from autointerp.schemas.neuron_search import FiringNeuron, TokenNeurons
 from autointerp.schemas.tokenization import TokenizedText as TokenizedTextOut
 
 
 def tokenized_out(text: TokenizedText) -> TokenizedTextOut:
     """A text's tokens and offsets."""
     return TokenizedTextOut(token_ids=text.token_ids, tokens=text.tokens, offsets=text.offsets)
+
+
+def token_neurons_out(text: TokenizedText, top: list[list[FiringNeuron]]) -> list[TokenNeurons]:
+    """A text's tokens, each with the neurons that fire most on it ([token][rank])."""
+    return [
+        TokenNeurons(token_id=token_id, text=token, offset=offset, top=neurons)
+        for token_id, token, offset, neurons in zip(
+            text.token_ids, text.tokens, text.offsets, top, strict=True
+        )
+    ]
 
 
 def text_activations_out(text: TokenizedText, activations: list[list[float]]) -> TextActivations:

@@ -23,6 +23,7 @@ from autointerp.schemas.explanations import (
     SimulationRequest,
     SimulationResult,
 )
+from autointerp.schemas.neuron_search import NeuronSearchRequest, NeuronSearchResult
 from autointerp.schemas.tokenization import TokenizationRequest, TokenizationResult
 
 __all__ = ["OperationKind", "OperationState"]  # defined beside Problem, used from here
@@ -35,6 +36,7 @@ REQUEST_MODELS: dict[OperationKind, type[StrictModel]] = {
     OperationKind.simulation: SimulationRequest,
     OperationKind.score: ScoreRequest,
     OperationKind.batch: BatchRequest,
+    OperationKind.neuron_search: NeuronSearchRequest,
 }
 """Each kind's request body."""
 
@@ -46,7 +48,8 @@ OperationResult = Annotated[
     | ExplanationResult
     | SimulationResult
     | ScoreResult
-    | BatchResult,
+    | BatchResult
+    | NeuronSearchResult,
     Field(discriminator="kind"),
 ]
 
@@ -82,6 +85,8 @@ class Pins(StrictModel):
     corpus: dict[str, str | None] | None = None
     explainer: LLMIdentity | None = None
     simulator: LLMIdentity | None = None
+    results_version: int | None = None
+    """For a result that quotes stored explanations: a newer one makes a new operation."""
 
 
 class Resolved(StrictModel, Generic[RequestT]):

@@ -240,7 +240,18 @@ class RecordStore:
         self, model: str, layer: int, index: int, operation_id: str, summary: str
     ) -> None:
         """Remember an explanation or score of a neuron (JSON summary), by operation."""
-        await self.redis.hset(self._results_key(model, layer, index), operation_id, summary)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self._results_key(model, layer, index), operation_id, summary)
+            pipe.incr(self._version_key())
+            await pipe.execute()
+
+    def _version_key(self) -> str:
+        return f"{self.namespace}:results:version"
+
+    async def results_version(self) -> int:
+        """A number that changes whenever a result is remembered or forgotten (what reads
+        results into a cached operation's result pins it)."""
+        return int(await self.redis.get(self._version_key()) or 0)
 
     def _ranking_key(self, model: str, layer: int) -> str:
         return f"{self.namespace}:layer:{model}:{layer}:best"
@@ -269,7 +280,8 @@ class RecordStore:
             pipe.hkeys(key)
             pipe.delete(key)
             pipe.zrem(self._ranking_key(model, layer), str(index))
-            operation_ids, _, _ = await pipe.execute()
+            pipe.incr(self._version_key())
+            operation_ids, *_ = await pipe.execute()
         return [o.decode() for o in operation_ids]
 
     async def excerpt_tokens(self, scan_id: str, ids: list[int]) -> dict[int, np.ndarray]:

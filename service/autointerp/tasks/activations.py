@@ -15,7 +15,7 @@ from autointerp.subjects.tokens import tokenize
 from autointerp.tasks.base import OperationContext, Runner, WorkerRuntime
 
 
-def _positions(neurons: MlpNeurons) -> int | None:
+def max_positions(neurons: MlpNeurons) -> int | None:
     """How many tokens the model takes at once, where its configuration says."""
     config = neurons.model.config
     for name in ("max_position_embeddings", "n_positions", "n_ctx", "seq_length"):
@@ -33,7 +33,7 @@ def _record_texts(
     neurons = MlpNeurons.of(models.model(request.model))
     tokenizer = models.tokenizer(request.model)
     index = torch.tensor(request.neurons)
-    positions = _positions(neurons)
+    positions = max_positions(neurons)
     texts = []
     for number, text in enumerate(request.texts):
         tokenized = tokenize(tokenizer, text)

@@ -9,10 +9,20 @@ from autointerp.tasks.activations import ACTIVATIONS
 from autointerp.tasks.base import Runner
 from autointerp.tasks.batches import BATCH
 from autointerp.tasks.explanations import EXPLANATION, SCORE, SIMULATION
+from autointerp.tasks.neuron_search import NEURON_SEARCH
 from autointerp.tasks.scans import SCAN
 from autointerp.tasks.tokenization import TOKENIZATION
 
 RUNNERS: dict[OperationKind, Runner[Any, Any]] = {
     runner.kind: runner
-    for runner in (TOKENIZATION, ACTIVATIONS, SCAN, EXPLANATION, SIMULATION, SCORE, BATCH)
+    for runner in (
+        TOKENIZATION,
+        ACTIVATIONS,
+        SCAN,
+        EXPLANATION,
+        SIMULATION,
+        SCORE,
+        BATCH,
+        NEURON_SEARCH,
+    )
 }

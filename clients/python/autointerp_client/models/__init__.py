@@ -16,23 +16,31 @@ from .explanation_hit_kind import ExplanationHitKind
 from .explanation_request import ExplanationRequest
 from .explanation_result import ExplanationResult
 from .explanation_search_page import ExplanationSearchPage
+from .explanation_summary import ExplanationSummary
+from .explanation_summary_kind import ExplanationSummaryKind
 from .field_error import FieldError
 from .file_corpus import FileCorpus
+from .firing_neuron import FiringNeuron
 from .health import Health
 from .health_checks import HealthChecks
 from .hugging_face_corpus import HuggingFaceCorpus
 from .inline_corpus import InlineCorpus
 from .inline_records import InlineRecords
+from .list_neurons_sort import ListNeuronsSort
 from .model_info import ModelInfo
+from .neuron_listing_page import NeuronListingPage
 from .neuron_record_public import NeuronRecordPublic
 from .neuron_ref import NeuronRef
 from .neuron_result import NeuronResult
 from .neuron_result_kind import NeuronResultKind
+from .neuron_search_request import NeuronSearchRequest
+from .neuron_search_result import NeuronSearchResult
 from .neuron_stats_public import NeuronStatsPublic
 from .operation import Operation
 from .operation_kind import OperationKind
 from .operation_page import OperationPage
 from .operation_state import OperationState
+from .peak_neuron import PeakNeuron
 from .polarity import Polarity
 from .problem import Problem
 from .progress import Progress
@@ -40,6 +48,7 @@ from .quantile_bin_public import QuantileBinPublic
 from .ranked_neuron import RankedNeuron
 from .scan_request import ScanRequest
 from .scan_result import ScanResult
+from .score_histogram import ScoreHistogram
 from .score_out import ScoreOut
 from .score_request import ScoreRequest
 from .score_request_split import ScoreRequestSplit
@@ -52,6 +61,7 @@ from .simulation_result import SimulationResult
 from .simulator_kind import SimulatorKind
 from .split import Split
 from .text_activations import TextActivations
+from .token_neurons import TokenNeurons
 from .tokenization_request import TokenizationRequest
 from .tokenization_result import TokenizationResult
 from .tokenized_text import TokenizedText
@@ -75,23 +85,31 @@ __all__ = (
     "ExplanationRequest",
     "ExplanationResult",
     "ExplanationSearchPage",
+    "ExplanationSummary",
+    "ExplanationSummaryKind",
     "FieldError",
     "FileCorpus",
+    "FiringNeuron",
     "Health",
     "HealthChecks",
     "HuggingFaceCorpus",
     "InlineCorpus",
     "InlineRecords",
+    "ListNeuronsSort",
     "ModelInfo",
+    "NeuronListingPage",
     "NeuronRecordPublic",
     "NeuronRef",
     "NeuronResult",
     "NeuronResultKind",
+    "NeuronSearchRequest",
+    "NeuronSearchResult",
     "NeuronStatsPublic",
     "Operation",
     "OperationKind",
     "OperationPage",
     "OperationState",
+    "PeakNeuron",
     "Polarity",
     "Problem",
     "Progress",
@@ -100,6 +118,7 @@ __all__ = (
     "ScanRequest",
     "ScanResult",
     "ScoredExplanation",
+    "ScoreHistogram",
     "ScoreOut",
     "ScoreRequest",
     "ScoreRequestSplit",
@@ -114,6 +133,7 @@ __all__ = (
     "TokenizationRequest",
     "TokenizationResult",
     "TokenizedText",
+    "TokenNeurons",
     "Usage",
     "UsageOut",
 )

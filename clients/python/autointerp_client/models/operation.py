@@ -18,6 +18,7 @@ if TYPE_CHECKING:
   from ..models.activations_result import ActivationsResult
   from ..models.batch_result import BatchResult
   from ..models.explanation_result import ExplanationResult
+  from ..models.neuron_search_result import NeuronSearchResult
   from ..models.problem import Problem
   from ..models.progress import Progress
   from ..models.scan_result import ScanResult
@@ -45,8 +46,8 @@ class Operation:
             state (OperationState): Where an operation is in its life.
             updated_at (datetime.datetime):
             error (None | Problem | Unset): Why the operation failed.
-            result (ActivationsResult | BatchResult | ExplanationResult | None | ScanResult | ScoreResult | SimulationResult
-                | TokenizationResult | Unset):
+            result (ActivationsResult | BatchResult | ExplanationResult | NeuronSearchResult | None | ScanResult |
+                ScoreResult | SimulationResult | TokenizationResult | Unset):
      """
 
     created_at: datetime.datetime
@@ -56,7 +57,7 @@ class Operation:
     state: OperationState
     updated_at: datetime.datetime
     error: None | Problem | Unset = UNSET
-    result: ActivationsResult | BatchResult | ExplanationResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset = UNSET
+    result: ActivationsResult | BatchResult | ExplanationResult | NeuronSearchResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset = UNSET
 
 
 
@@ -66,6 +67,7 @@ class Operation:
         from ..models.activations_result import ActivationsResult # noqa: PLC0415
         from ..models.batch_result import BatchResult # noqa: PLC0415
         from ..models.explanation_result import ExplanationResult # noqa: PLC0415
+        from ..models.neuron_search_result import NeuronSearchResult # noqa: PLC0415
         from ..models.problem import Problem # noqa: PLC0415
         from ..models.progress import Progress # noqa: PLC0415
         from ..models.scan_result import ScanResult # noqa: PLC0415
@@ -109,6 +111,8 @@ class Operation:
             result = self.result.to_dict()
         elif isinstance(self.result, BatchResult):
             result = self.result.to_dict()
+        elif isinstance(self.result, NeuronSearchResult):
+            result = self.result.to_dict()
         else:
             result = self.result
 
@@ -137,6 +141,7 @@ class Operation:
         from ..models.activations_result import ActivationsResult # noqa: PLC0415
         from ..models.batch_result import BatchResult # noqa: PLC0415
         from ..models.explanation_result import ExplanationResult # noqa: PLC0415
+        from ..models.neuron_search_result import NeuronSearchResult # noqa: PLC0415
         from ..models.problem import Problem # noqa: PLC0415
         from ..models.progress import Progress # noqa: PLC0415
         from ..models.scan_result import ScanResult # noqa: PLC0415
@@ -191,7 +196,7 @@ class Operation:
         error = _parse_error(d.pop("error", UNSET))
 
 
-        def _parse_result(data: object) -> ActivationsResult | BatchResult | ExplanationResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset:
+        def _parse_result(data: object) -> ActivationsResult | BatchResult | ExplanationResult | NeuronSearchResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -266,7 +271,17 @@ class Operation:
                 return result_type_0_type_6
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ActivationsResult | BatchResult | ExplanationResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                result_type_0_type_7 = NeuronSearchResult.from_dict(data)
+
+
+
+                return result_type_0_type_7
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ActivationsResult | BatchResult | ExplanationResult | NeuronSearchResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset, data)
 
         result = _parse_result(d.pop("result", UNSET))
 

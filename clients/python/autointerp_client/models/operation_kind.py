@@ -4,6 +4,7 @@ class OperationKind(StrEnum):
     ACTIVATIONS = "activations"
     BATCH = "batch"
     EXPLANATION = "explanation"
+    NEURON_SEARCH = "neuron_search"
     SCAN = "scan"
     SCORE = "score"
     SIMULATION = "simulation"

@@ -6,6 +6,7 @@ from autointerp.api.submit import add_submit_route
 from autointerp.schemas.activations import ActivationsRequest, ScanRequest
 from autointerp.schemas.batches import BatchRequest
 from autointerp.schemas.explanations import ExplanationRequest, ScoreRequest, SimulationRequest
+from autointerp.schemas.neuron_search import NeuronSearchRequest
 from autointerp.schemas.operations import OperationKind
 from autointerp.schemas.tokenization import TokenizationRequest
 
@@ -70,4 +71,14 @@ add_submit_route(
     "createBatch",
     "Explain and score many neurons of a layer (a list, or all of them) as one parent "
     "operation whose progress counts its children; results land per neuron.",
+)
+add_submit_route(
+    router,
+    "/neuron-searches",
+    OperationKind.neuron_search,
+    NeuronSearchRequest,
+    "createNeuronSearch",
+    "Which neurons fire on a text: run it through a model and find, at each token and over "
+    "the whole text, the MLP neurons of the chosen layers (default all) that activate most, "
+    "each with its best cached explanation.",
 )
