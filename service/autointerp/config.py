@@ -154,6 +154,13 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body; a larger one is a 413 before it is parsed.",
     )
+    max_upload_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=1024,
+        description="Largest file POST /v1/uploads takes (for imports); kept in Redis until "
+        "upload_ttl_s passes.",
+    )
+    upload_ttl_s: int = Field(default=24 * 3600, ge=60)
     max_event_streams: int = Field(
         default=64,
         ge=1,

@@ -15,6 +15,7 @@ from autointerp.search.explanations import ExplanationSearch
 from autointerp.store.identity import namespace
 from autointerp.store.operations import OperationStore
 from autointerp.store.records import RecordStore
+from autointerp.store.uploads import UploadStore
 from autointerp.store.workers import WorkerRegistry
 from autointerp.subjects.catalog import (
     HubAccess,
@@ -37,6 +38,7 @@ class Resources:
     profiles: LLMProfiles
     workers: WorkerRegistry
     search: ExplanationSearch
+    uploads: UploadStore
 
 
 def build_resources(settings: Settings, redis: Redis) -> Resources:
@@ -64,4 +66,5 @@ def build_resources(settings: Settings, redis: Redis) -> Resources:
         search=ExplanationSearch(
             redis, namespace(settings.queue_prefix), SentenceEmbedder(settings.data_dir / "models")
         ),
+        uploads=UploadStore(redis, settings.queue_prefix, settings.upload_ttl_s),
     )

@@ -27,6 +27,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+UPLOAD_PATH = "/v1/uploads"
+UPLOAD_MEDIA_TYPES = ("application/gzip", "application/x-tar", "application/octet-stream")
+"""What an upload may be (files to import); every other body is JSON."""
 
 
 def is_loopback(host: str) -> bool:
@@ -124,7 +127,7 @@ class RequestGuardMiddleware:
 
     async def _call_limited(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The app, its body cut at the size limit, its answer with the RateLimit headers."""
-        limit, received = self.settings.max_request_bytes, 0
+        limit, received = self._limit(scope["path"]), 0
         started = False
 
         async def counted_receive() -> Message:
@@ -146,10 +149,14 @@ class RequestGuardMiddleware:
         except _TooLarge:
             if started:
                 raise
-            await _send_problem(send, scope, *self._too_large())
+            await _send_problem(send, scope, *self._too_large(scope["path"]))
 
-    def _too_large(self) -> tuple[int, str]:
-        return 413, f"the request body is larger than {self.settings.max_request_bytes} bytes"
+    def _limit(self, path: str) -> int:
+        settings = self.settings
+        return settings.max_upload_bytes if path == UPLOAD_PATH else settings.max_request_bytes
+
+    def _too_large(self, path: str) -> tuple[int, str]:
+        return 413, f"the request body is larger than {self._limit(path)} bytes"
 
     def _refusal(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str] | None:
         name = _host_name(headers.get("host", ""))
@@ -165,11 +172,14 @@ class RequestGuardMiddleware:
             return 403, "cross-site writes are refused (the Origin is another site)"
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > 0:
-            if int(length) > self.settings.max_request_bytes:
-                return self._too_large()
+            if int(length) > self._limit(scope["path"]):
+                return self._too_large(scope["path"])
         if (length and length != "0") or "transfer-encoding" in headers:
             media = headers.get("content-type", "").split(";")[0].strip().lower()
-            if media != "application/json":
+            if scope["path"] == UPLOAD_PATH:
+                if media not in UPLOAD_MEDIA_TYPES:
+                    return 415, f"uploads must be one of {', '.join(UPLOAD_MEDIA_TYPES)}"
+            elif media != "application/json":
                 return 415, "request bodies must be application/json"
         return None
 

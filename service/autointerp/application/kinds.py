@@ -27,7 +27,7 @@ from autointerp.application.neurons import (
     model_shape,
     require_available,
 )
-from autointerp.interp.errors import InvalidRequest
+from autointerp.interp.errors import InvalidRequest, NotFound
 from autointerp.interp.records import layer_groups
 from autointerp.interp.simulation import SimulatorKind, check_simulator
 from autointerp.resources import Resources
@@ -35,6 +35,7 @@ from autointerp.schemas.activations import ActivationsRequest, ScanRequest
 from autointerp.schemas.batches import MAX_BATCH_NEURONS, BatchRequest
 from autointerp.schemas.common import StrictModel
 from autointerp.schemas.conversions import scan_settings
+from autointerp.schemas.exchange import ImportRequest
 from autointerp.schemas.explanations import (
     ExplanationRequest,
     NeuronRef,
@@ -242,6 +243,15 @@ async def _simulation(
     return Resolved(request=request, pins=pins)
 
 
+async def _import(request: ImportRequest, resources: Resources) -> Resolved[ImportRequest]:
+    if not await resources.uploads.exists(request.upload):
+        raise NotFound(
+            f"no upload {request.upload} (uploads are kept {resources.settings.upload_ttl_s} s): "
+            "POST the file to /v1/uploads first"
+        )
+    return Resolved(request=request)
+
+
 async def _batch(request: BatchRequest, resources: Resources) -> Resolved[BatchRequest]:
     shape = await model_shape(resources, request.model)
     neurons = request.neurons if request.neurons is not None else range(shape.neurons_per_layer)
@@ -271,5 +281,6 @@ KINDS: dict[OperationKind, KindSpec[Any]] = {
     OperationKind.score: KindSpec(Queue.llm, 2, _score),
     OperationKind.batch: KindSpec(Queue.llm, 1, _batch),
     OperationKind.neuron_search: KindSpec(Queue.model, 1, _neuron_search),
+    OperationKind.import_: KindSpec(Queue.llm, 1, _import),
 }
 assert KINDS.keys() == REQUEST_MODELS.keys(), "every kind needs a submit side"

@@ -75,8 +75,23 @@ async def model_revision(resources: Resources, model: str) -> str:
 
 
 async def model_shape(resources: Resources, model: str) -> ModelShape:
-    """The model's shape; its first read opens files, so it runs off the event loop."""
+    """The model's shape; its first read opens files, so it runs off the event loop. A model
+    this server lacks but has imported neurons of has the shape the imports gave it."""
+    if model not in resources.catalog.sources:
+        imported = await resources.records.imported_shape(model)
+        if imported is not None:
+            return ModelShape(
+                "imported", layers=imported[0], neurons_per_layer=imported[1], gated=False
+            )
     return await asyncio.to_thread(resources.catalog.shape, model)
+
+
+async def known_model(resources: Resources, model: str) -> None:
+    """A 404 naming the known models unless this server has the model or imported some of
+    its neurons."""
+    if model not in resources.catalog.sources:
+        if await resources.records.imported_shape(model) is None:
+            resources.catalog.source(model)  # raises, naming the known ones
 
 
 async def check_neurons(
@@ -130,7 +145,7 @@ async def rank_layer(
     resources: Resources, model: str, layer: int, limit: int
 ) -> list[RankedNeuron]:
     """A layer's explained neurons by their best cached score, best first."""
-    resources.catalog.source(model)
+    await known_model(resources, model)
     ranked = []
     for index, correlation in await resources.records.ranking(model, layer, limit):
         results = await neuron_results(resources, model, layer, index)
@@ -158,7 +173,7 @@ async def delete_neuron_results(resources: Resources, model: str, layer: int, in
 
 async def delete_scan(resources: Resources, model: str, scan_id: str) -> None:
     """Delete a scan's records and its operation (a scan's id is its operation's id)."""
-    resources.catalog.source(model)
+    await known_model(resources, model)
     meta = await resources.records.meta(scan_id)
     if meta is None or meta.model != model:
         raise NotFound(f"no scan {scan_id} of model {model!r}")

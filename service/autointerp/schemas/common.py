@@ -35,6 +35,7 @@ class OperationKind(StrEnum):
     score = "score"
     batch = "batch"
     neuron_search = "neuron_search"
+    import_ = "import"
 
 
 class OperationState(StrEnum):

@@ -15,6 +15,7 @@ from autointerp.schemas.activations import (
 )
 from autointerp.schemas.batches import BatchRequest, BatchResult
 from autointerp.schemas.common import OperationKind, OperationState, Problem, StrictModel, WireModel
+from autointerp.schemas.exchange import ImportRequest, ImportResult
 from autointerp.schemas.explanations import (
     ExplanationRequest,
     ExplanationResult,
@@ -37,6 +38,7 @@ REQUEST_MODELS: dict[OperationKind, type[StrictModel]] = {
     OperationKind.score: ScoreRequest,
     OperationKind.batch: BatchRequest,
     OperationKind.neuron_search: NeuronSearchRequest,
+    OperationKind.import_: ImportRequest,
 }
 """Each kind's request body."""
 
@@ -49,7 +51,8 @@ OperationResult = Annotated[
     | SimulationResult
     | ScoreResult
     | BatchResult
-    | NeuronSearchResult,
+    | NeuronSearchResult
+    | ImportResult,
     Field(discriminator="kind"),
 ]
 

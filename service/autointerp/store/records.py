@@ -177,6 +177,52 @@ class RecordStore:
         # One DEL is atomic: a reader never sees a scan whose records are half gone.
         await self.redis.delete(*(self._key(meta.scan_id, suffix) for suffix in suffixes))
 
+    async def neuron_indices(self, meta: ScanMeta, layer: int) -> list[int]:
+        """The neurons of a layer the scan holds records of, in order."""
+        keys = await self.redis.hkeys(self._key(meta.scan_id, f"layer:{layer}"))
+        return sorted(int(as_text(k)) for k in keys)
+
+    def _imported_key(self, model: str) -> str:
+        return f"{self.namespace}:model:{model}:imported"
+
+    async def imported_shape(self, model: str) -> tuple[int, int] | None:
+        """Layers and neurons per layer of a model known only from imports."""
+        raw = await self.redis.get(self._imported_key(model))
+        if raw is None:
+            return None
+        shape = json.loads(raw)
+        return int(shape["layers"]), int(shape["neurons_per_layer"])
+
+    async def publish_import(
+        self,
+        meta: ScanMeta | None,
+        results: list[tuple[int, int, str, str, float | None]],
+        model: str,
+        imported_shape: tuple[int, int] | None,
+    ) -> None:
+        """Make an import visible at once, in one transaction: its scan (whose records are
+        written), its results (layer, index, operation id, summary, score) and rankings, and
+        the shape of a model known only from imports."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for layer, index, operation_id, summary, correlation in results:
+                pipe.hset(self._results_key(model, layer, index), operation_id, summary)
+                if correlation is not None:
+                    pipe.zadd(self._ranking_key(model, layer), {str(index): correlation}, gt=True)
+            pipe.incr(self._version_key())
+            if imported_shape is not None:
+                layers, neurons = imported_shape
+                shape = {"layers": layers, "neurons_per_layer": neurons}
+                pipe.set(self._imported_key(model), json.dumps(shape))
+            if meta is not None:
+                pipe.set(self._key(meta.scan_id, "meta"), _meta_json(meta))
+                pipe.set(self._latest_key(meta.model), meta.scan_id)
+            await pipe.execute()
+
+    async def discard_unpublished(self, scan_id: str, layers: Iterable[int]) -> None:
+        """Delete the records of a scan that was never published (a failed import)."""
+        suffixes = ["excerpts", "vocab", *(f"layer:{layer}" for layer in layers)]
+        await self.redis.delete(*(self._key(scan_id, suffix) for suffix in suffixes))
+
     async def neuron(self, meta: ScanMeta, layer: int, index: int) -> StoredNeuron | None:
         """One neuron's stored blob, decoded."""
         blob = await self.redis.hget(self._key(meta.scan_id, f"layer:{layer}"), str(index))

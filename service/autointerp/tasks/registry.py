@@ -9,6 +9,7 @@ from autointerp.tasks.activations import ACTIVATIONS
 from autointerp.tasks.base import Runner
 from autointerp.tasks.batches import BATCH
 from autointerp.tasks.explanations import EXPLANATION, SCORE, SIMULATION
+from autointerp.tasks.imports import IMPORT
 from autointerp.tasks.neuron_search import NEURON_SEARCH
 from autointerp.tasks.scans import SCAN
 from autointerp.tasks.tokenization import TOKENIZATION
@@ -24,5 +25,6 @@ RUNNERS: dict[OperationKind, Runner[Any, Any]] = {
         SCORE,
         BATCH,
         NEURON_SEARCH,
+        IMPORT,
     )
 }

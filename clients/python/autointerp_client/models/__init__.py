@@ -18,12 +18,16 @@ from .explanation_result import ExplanationResult
 from .explanation_search_page import ExplanationSearchPage
 from .explanation_summary import ExplanationSummary
 from .explanation_summary_kind import ExplanationSummaryKind
+from .export_neurons_format import ExportNeuronsFormat
 from .field_error import FieldError
 from .file_corpus import FileCorpus
 from .firing_neuron import FiringNeuron
 from .health import Health
 from .health_checks import HealthChecks
 from .hugging_face_corpus import HuggingFaceCorpus
+from .import_format import ImportFormat
+from .import_request import ImportRequest
+from .import_result import ImportResult
 from .inline_corpus import InlineCorpus
 from .inline_records import InlineRecords
 from .list_neurons_sort import ListNeuronsSort
@@ -65,6 +69,7 @@ from .token_neurons import TokenNeurons
 from .tokenization_request import TokenizationRequest
 from .tokenization_result import TokenizationResult
 from .tokenized_text import TokenizedText
+from .upload import Upload
 from .usage import Usage
 from .usage_out import UsageOut
 
@@ -87,12 +92,16 @@ __all__ = (
     "ExplanationSearchPage",
     "ExplanationSummary",
     "ExplanationSummaryKind",
+    "ExportNeuronsFormat",
     "FieldError",
     "FileCorpus",
     "FiringNeuron",
     "Health",
     "HealthChecks",
     "HuggingFaceCorpus",
+    "ImportFormat",
+    "ImportRequest",
+    "ImportResult",
     "InlineCorpus",
     "InlineRecords",
     "ListNeuronsSort",
@@ -134,6 +143,7 @@ __all__ = (
     "TokenizationResult",
     "TokenizedText",
     "TokenNeurons",
+    "Upload",
     "Usage",
     "UsageOut",
 )

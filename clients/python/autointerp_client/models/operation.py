@@ -18,6 +18,7 @@ if TYPE_CHECKING:
   from ..models.activations_result import ActivationsResult
   from ..models.batch_result import BatchResult
   from ..models.explanation_result import ExplanationResult
+  from ..models.import_result import ImportResult
   from ..models.neuron_search_result import NeuronSearchResult
   from ..models.problem import Problem
   from ..models.progress import Progress
@@ -46,8 +47,8 @@ class Operation:
             state (OperationState): Where an operation is in its life.
             updated_at (datetime.datetime):
             error (None | Problem | Unset): Why the operation failed.
-            result (ActivationsResult | BatchResult | ExplanationResult | NeuronSearchResult | None | ScanResult |
-                ScoreResult | SimulationResult | TokenizationResult | Unset):
+            result (ActivationsResult | BatchResult | ExplanationResult | ImportResult | NeuronSearchResult | None |
+                ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset):
      """
 
     created_at: datetime.datetime
@@ -57,7 +58,7 @@ class Operation:
     state: OperationState
     updated_at: datetime.datetime
     error: None | Problem | Unset = UNSET
-    result: ActivationsResult | BatchResult | ExplanationResult | NeuronSearchResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset = UNSET
+    result: ActivationsResult | BatchResult | ExplanationResult | ImportResult | NeuronSearchResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset = UNSET
 
 
 
@@ -67,6 +68,7 @@ class Operation:
         from ..models.activations_result import ActivationsResult # noqa: PLC0415
         from ..models.batch_result import BatchResult # noqa: PLC0415
         from ..models.explanation_result import ExplanationResult # noqa: PLC0415
+        from ..models.import_result import ImportResult # noqa: PLC0415
         from ..models.neuron_search_result import NeuronSearchResult # noqa: PLC0415
         from ..models.problem import Problem # noqa: PLC0415
         from ..models.progress import Progress # noqa: PLC0415
@@ -113,6 +115,8 @@ class Operation:
             result = self.result.to_dict()
         elif isinstance(self.result, NeuronSearchResult):
             result = self.result.to_dict()
+        elif isinstance(self.result, ImportResult):
+            result = self.result.to_dict()
         else:
             result = self.result
 
@@ -141,6 +145,7 @@ class Operation:
         from ..models.activations_result import ActivationsResult # noqa: PLC0415
         from ..models.batch_result import BatchResult # noqa: PLC0415
         from ..models.explanation_result import ExplanationResult # noqa: PLC0415
+        from ..models.import_result import ImportResult # noqa: PLC0415
         from ..models.neuron_search_result import NeuronSearchResult # noqa: PLC0415
         from ..models.problem import Problem # noqa: PLC0415
         from ..models.progress import Progress # noqa: PLC0415
@@ -196,7 +201,7 @@ class Operation:
         error = _parse_error(d.pop("error", UNSET))
 
 
-        def _parse_result(data: object) -> ActivationsResult | BatchResult | ExplanationResult | NeuronSearchResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset:
+        def _parse_result(data: object) -> ActivationsResult | BatchResult | ExplanationResult | ImportResult | NeuronSearchResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -281,7 +286,17 @@ class Operation:
                 return result_type_0_type_7
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ActivationsResult | BatchResult | ExplanationResult | NeuronSearchResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                result_type_0_type_8 = ImportResult.from_dict(data)
+
+
+
+                return result_type_0_type_8
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ActivationsResult | BatchResult | ExplanationResult | ImportResult | NeuronSearchResult | None | ScanResult | ScoreResult | SimulationResult | TokenizationResult | Unset, data)
 
         result = _parse_result(d.pop("result", UNSET))
 

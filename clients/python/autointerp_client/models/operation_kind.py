@@ -4,6 +4,7 @@ class OperationKind(StrEnum):
     ACTIVATIONS = "activations"
     BATCH = "batch"
     EXPLANATION = "explanation"
+    IMPORT = "import"
     NEURON_SEARCH = "neuron_search"
     SCAN = "scan"
     SCORE = "score"

@@ -68,7 +68,7 @@ async def list_neurons(
 ) -> NeuronListingPage:
     """The model's explained neurons, each once with its best-scored explanation among those
     the filters admit, with the histogram of those best scores over every page."""
-    resources.catalog.source(model)
+    await neurons.known_model(resources, model)
     filters = SearchFilters(
         model=model,
         layer_min=layer_min,

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from autointerp.api.submit import add_submit_route
 from autointerp.schemas.activations import ActivationsRequest, ScanRequest
 from autointerp.schemas.batches import BatchRequest
+from autointerp.schemas.exchange import ImportRequest
 from autointerp.schemas.explanations import ExplanationRequest, ScoreRequest, SimulationRequest
 from autointerp.schemas.neuron_search import NeuronSearchRequest
 from autointerp.schemas.operations import OperationKind
@@ -81,4 +82,14 @@ add_submit_route(
     "Which neurons fire on a text: run it through a model and find, at each token and over "
     "the whole text, the MLP neurons of the chosen layers (default all) that activate most, "
     "each with its best cached explanation.",
+)
+add_submit_route(
+    router,
+    "/imports",
+    OperationKind.import_,
+    ImportRequest,
+    "createImport",
+    "Import an uploaded file (POST /v1/uploads): our export, or neuron-explainer's collated "
+    "activations and explanations, all or nothing; imported explanations are searchable and "
+    "imported records re-scorable.",
 )
