@@ -15,6 +15,8 @@ pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 if [ "${1:-}" = "--dev" ]; then
   "${pip[@]}" -c constraints.txt -e ".[dev]" -e ./clients/python
   bash scripts/install-llama-cpp.sh
+  # The viewer's browser test drives Debian's chromium (Playwright downloads no browser here).
+  command -v chromium >/dev/null || { apt-get update -q && apt-get install -y chromium chromium-driver; }
 else
   "${pip[@]}" -c constraints.txt -e .
 fi

@@ -17,7 +17,16 @@ from autointerp import __version__
 from autointerp.api.auth import Gate
 from autointerp.api.guard import RequestGuardMiddleware
 from autointerp.api.problems import install_problem_handlers
-from autointerp.api.routes import health, models, operations, search, submissions, usage
+from autointerp.api.routes import (
+    exchange,
+    health,
+    models,
+    operations,
+    search,
+    submissions,
+    usage,
+    viewer,
+)
 from autointerp.config import Settings
 from autointerp.observability import HttpMetrics, RequestContextMiddleware
 from autointerp.resources import Resources, build_resources
@@ -89,7 +98,9 @@ def create_app(settings: Settings, start_worker: WorkerStarter | None = None) ->
         search.router,
         submissions.router,
         models.router,
+        exchange.router,
         usage.router,
+        viewer.router,
     )
     for router in routers:
         app.include_router(router)
