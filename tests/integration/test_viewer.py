@@ -19,6 +19,9 @@ from autointerp.store.keys import KeyStore, Scope
 from tests.conftest import free_port, service_env
 
 pytestmark = pytest.mark.integration
+# A loaded machine (the suite, CI) can take longer than Playwright's 5 s default: the first
+# GET /v1/models hashes every built-in model's files.
+expect.set_options(timeout=30_000)
 
 CHROMIUM = "/usr/bin/chromium"
 PROBLEM = "application/problem+json"

@@ -36,7 +36,7 @@ async def _claim_idempotency_key(
 
 
 # Kinds that can hold a worker for long: each key may have a few queued or running at once.
-EXPENSIVE_KINDS = frozenset({OperationKind.scan, OperationKind.batch})
+EXPENSIVE_KINDS = frozenset({OperationKind.scan, OperationKind.batch, OperationKind.import_})
 
 
 async def _check_active(resources: Resources, owner: str, operation_id: str) -> None:
@@ -45,7 +45,7 @@ async def _check_active(resources: Resources, owner: str, operation_id: str) -> 
     active = await resources.operations.take_active_place(owner, operation_id, most)
     if active is not None:
         raise RateLimited(
-            f"this key has {active} scans or batches queued or running, its most "
+            f"this key has {active} scans, batches or imports queued or running, its most "
             f"({most}); wait for one to finish or cancel one",
             {"Retry-After": "30"},
         )
