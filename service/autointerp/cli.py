@@ -1,15 +1,21 @@
-"""The `autointerp` command: serve, worker, keys, openapi."""
+"""The `autointerp` command: serve, worker, keys, llm-cache, openapi."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autointerp.config import Settings
 from autointerp.observability import configure_logging
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 _KEEP_ALIVE_S = 75
 
@@ -57,14 +63,16 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
     asyncio.run(run_worker(settings, queues))
 
 
-async def _keys_command(args: argparse.Namespace, settings: Settings) -> None:
+@contextlib.asynccontextmanager
+async def _command_redis(settings: Settings) -> AsyncIterator[Redis]:
+    """The configured Redis, or the embedded one (the running service's, or started for this
+    command)."""
     from autointerp.store.embedded import EmbeddedRedis
-    from autointerp.store.keys import KeyStore, Scope
     from autointerp.store.redis import connect
 
     embedded = None
     url = settings.redis_url
-    if url is None:  # the embedded Redis: the running service's, or started for this command
+    if url is None:
         embedded = EmbeddedRedis(settings.data_dir / "redis")
         if embedded.answers():
             url, embedded = embedded.url, None
@@ -73,6 +81,17 @@ async def _keys_command(args: argparse.Namespace, settings: Settings) -> None:
             url = embedded.url
     redis = connect(url)
     try:
+        yield redis
+    finally:
+        await redis.aclose()
+        if embedded is not None:
+            await asyncio.to_thread(embedded.stop)
+
+
+async def _keys_command(args: argparse.Namespace, settings: Settings) -> None:
+    from autointerp.store.keys import KeyStore, Scope
+
+    async with _command_redis(settings) as redis:
         keys = KeyStore(redis, settings.queue_prefix)
         if args.keys_command == "create":
             key, token = await keys.create(args.name, Scope(args.scope))
@@ -87,14 +106,29 @@ async def _keys_command(args: argparse.Namespace, settings: Settings) -> None:
             sys.exit(f"no key {args.id}")
         else:
             sys.stdout.write(f"revoked {args.id} (API processes refuse it within seconds)\n")
-    finally:
-        await redis.aclose()
-        if embedded is not None:
-            await asyncio.to_thread(embedded.stop)
 
 
 def _keys(args: argparse.Namespace, settings: Settings) -> None:
     asyncio.run(_keys_command(args, settings))
+
+
+async def _llm_cache_command(args: argparse.Namespace, settings: Settings) -> None:
+    from autointerp.llm.cache import cache_versions, clear_cache
+
+    async with _command_redis(settings) as redis:
+        if args.cache_command == "list":
+            for version in await cache_versions(redis, settings.queue_prefix):
+                sys.stdout.write(f"{version.version}  {version.entries:>7}  {version.identity}\n")
+        else:
+            dropped = await clear_cache(redis, settings.queue_prefix, args.version)
+            what = f"version {args.version}" if args.version else "every version"
+            sys.stdout.write(f"dropped {dropped} cached LLM calls of {what}\n")
+
+
+def _llm_cache(args: argparse.Namespace, settings: Settings) -> None:
+    if args.cache_command == "clear" and not (args.version or args.all):
+        sys.exit("say which: --version VERSION (from `autointerp llm-cache list`) or --all")
+    asyncio.run(_llm_cache_command(args, settings))
 
 
 def _openapi(args: argparse.Namespace, settings: Settings) -> None:
@@ -130,12 +164,27 @@ def main(argv: list[str] | None = None) -> None:
     key_commands.add_parser("list", help="every key (never its secret)")
     revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("id")
+    cache = commands.add_parser("llm-cache", help="list and clear cached LLM calls by version")
+    cache_commands = cache.add_subparsers(dest="cache_command", required=True)
+    cache_commands.add_parser(
+        "list", help="each version (a model identity): its id, entries, and what it stands for"
+    )
+    clear = cache_commands.add_parser("clear", help="drop one version's cached calls, or all")
+    which = clear.add_mutually_exclusive_group()
+    which.add_argument("--version", help="a version id from `autointerp llm-cache list`")
+    which.add_argument("--all", action="store_true", help="every cached LLM call")
     spec = commands.add_parser("openapi", help="write the OpenAPI spec")
     spec.add_argument("--output", default="-")
     args = parser.parse_args(argv)
     settings = Settings()
     configure_logging(settings.log_level, settings.secret_values())
-    commands_run = {"serve": _serve, "worker": _worker, "keys": _keys, "openapi": _openapi}
+    commands_run = {
+        "serve": _serve,
+        "worker": _worker,
+        "keys": _keys,
+        "llm-cache": _llm_cache,
+        "openapi": _openapi,
+    }
     commands_run[args.command](args, settings)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -10,6 +11,11 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOCAL_TIMEOUT_S = 600.0
+"""Default LLM call timeout for a server on this machine: a 1.5B model on a CPU takes a minute
+for one simulation prompt."""
+REMOTE_TIMEOUT_S = 60.0
 
 
 class LLMProfile(BaseModel):
@@ -20,13 +26,67 @@ class LLMProfile(BaseModel):
     base_url: str | None = None
     api_key: SecretStr | None = None
     max_concurrency: int = Field(default=4, ge=1, le=256)
-    timeout_s: float = Field(default=60.0, gt=0)
-    max_retries: int = Field(default=5, ge=0, le=20)
+    timeout_s: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds one call may take. Default: 600 for an `openai` profile whose "
+        "base_url is a loopback address (a local server computing a long prompt on a CPU), "
+        "else 60.",
+    )
+    max_retries: int = Field(
+        default=5,
+        ge=0,
+        le=20,
+        description="Re-sends after a rate limit (429), a 5xx or a lost connection, with "
+        "jittered backoff; timeouts are `timeout_retries`.",
+    )
+    timeout_retries: int = Field(
+        default=0,
+        ge=0,
+        le=1,
+        description="Re-sends after a timeout, with the timeout doubled. Default 0: a server "
+        "that timed out may still be working on the call, and a copy would queue behind it.",
+    )
     prompt_logprobs: bool = Field(
         default=False,
         description="The endpoint returns prompt logprobs (legacy completions with echo), "
-        "which the all-at-once simulator needs: llama.cpp server, vLLM.",
+        "which the all-at-once simulator needs: vLLM, llama-cpp-python's server (not "
+        "llama.cpp's llama-server, which returns none).",
     )
+    top_logprobs: int = Field(
+        default=20,
+        ge=1,
+        le=1000,
+        description="Top tokens asked for at every prompt token (the all-at-once simulator "
+        "reads the values 0-10 among them). At most what the server allows: vLLM's "
+        "--max-logprobs (20 by default); for api.openai.com it is capped at 5.",
+    )
+    revision: str | None = Field(
+        default=None,
+        description="The operator's label for what the server runs, bumped when it changes in "
+        "a way GET /models does not report (a fixed server, other weights under one name): "
+        "part of the LLM cache key and of the identity pinned into operations.",
+    )
+
+    @property
+    def call_timeout_s(self) -> float:
+        """`timeout_s`, or its default: long for a local OpenAI-compatible server."""
+        if self.timeout_s is not None:
+            return self.timeout_s
+        return LOCAL_TIMEOUT_S if self.backend == "openai" and self.is_local else REMOTE_TIMEOUT_S
+
+    @property
+    def is_local(self) -> bool:
+        """Whether base_url is this machine (a loopback address or `localhost`)."""
+        host = urlsplit(self.base_url).hostname if self.base_url else None
+        if host is None:
+            return False
+        if host == "localhost" or host.endswith(".localhost"):
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
 
 
 class ModelConfig(BaseModel):

@@ -28,6 +28,7 @@ from autointerp.application.neurons import (
     require_available,
 )
 from autointerp.interp.errors import InvalidRequest, NotFound
+from autointerp.interp.explainers import default_temperature
 from autointerp.interp.records import layer_groups
 from autointerp.interp.simulation import SimulatorKind, check_simulator
 from autointerp.resources import Resources
@@ -70,7 +71,12 @@ class KindSpec(Generic[RequestT]):
 
 def _check_simulator(resources: Resources, kind: SimulatorKind, profile: str) -> None:
     capabilities = resources.profiles.capabilities(profile)
-    check_simulator(kind, capabilities.has_model, capabilities.prompt_logprobs)
+    check_simulator(
+        kind,
+        capabilities.has_model,
+        capabilities.prompt_logprobs,
+        capabilities.answer_logprobs,
+    )
 
 
 async def _pin_neuron(resources: Resources, neuron: NeuronRef | None) -> NeuronRef | None:
@@ -204,6 +210,11 @@ def _scan_queue(request: ScanRequest) -> Queue:
     return Queue.llm if request.layer_groups > 1 else Queue.model
 
 
+def _temperature(temperature: float | None, samples: int) -> float:
+    """The temperature as given, or its default for the number of samples."""
+    return default_temperature(samples) if temperature is None else temperature
+
+
 async def _explanation(
     request: ExplanationRequest, resources: Resources
 ) -> Resolved[ExplanationRequest]:
@@ -215,11 +226,12 @@ async def _explanation(
         update={
             "neuron": await _pin_neuron(resources, request.neuron),
             "simulator_profile": simulator_profile,
+            "temperature": _temperature(request.temperature, request.samples),
         }
     )
     pins = Pins(
-        explainer=profiles.identity(request.profile),
-        simulator=profiles.identity(simulator_profile),
+        explainer=await profiles.pinned_identity(request.profile),
+        simulator=await profiles.pinned_identity(simulator_profile),
     )
     return Resolved(request=pinned, pins=pins)
 
@@ -228,7 +240,8 @@ async def _score(request: ScoreRequest, resources: Resources) -> Resolved[ScoreR
     _check_simulator(resources, request.simulator, request.profile)
     pinned = request.model_copy(update={"neuron": await _pin_neuron(resources, request.neuron)})
     return Resolved(
-        request=pinned, pins=Pins(simulator=resources.profiles.identity(request.profile))
+        request=pinned,
+        pins=Pins(simulator=await resources.profiles.pinned_identity(request.profile)),
     )
 
 
@@ -239,7 +252,9 @@ async def _simulation(
     if request.texts is not None and request.model is None:
         raise InvalidRequest("'texts' need 'model', whose tokenizer splits them into tokens")
     revision = await model_revision(resources, request.model) if request.model else None
-    pins = Pins(model_revision=revision, simulator=resources.profiles.identity(request.profile))
+    pins = Pins(
+        model_revision=revision, simulator=await resources.profiles.pinned_identity(request.profile)
+    )
     return Resolved(request=request, pins=pins)
 
 
@@ -263,9 +278,16 @@ async def _batch(request: BatchRequest, resources: Resources) -> Resolved[BatchR
         )
     _check_simulator(resources, request.simulator, request.profile)
     meta = await find_scan(resources, request.model, request.layer, indices, request.scan)
-    pinned = request.model_copy(update={"neurons": indices, "scan": meta.scan_id})
+    pinned = request.model_copy(
+        update={
+            "neurons": indices,
+            "scan": meta.scan_id,
+            "temperature": _temperature(request.temperature, request.samples),
+        }
+    )
     pins = Pins(
-        model_revision=meta.model_revision, explainer=resources.profiles.identity(request.profile)
+        model_revision=meta.model_revision,
+        explainer=await resources.profiles.pinned_identity(request.profile),
     )
     return Resolved(request=pinned, pins=pins)
 
@@ -274,12 +296,19 @@ KINDS: dict[OperationKind, KindSpec[Any]] = {
     OperationKind.tokenization: KindSpec(Queue.model, 1, _tokenization),
     OperationKind.activations: KindSpec(Queue.model, 1, _activations),
     # 2: each layer's random samples come from its own seeded generator.
-    OperationKind.scan: KindSpec(Queue.model, 2, _scan, route=_scan_queue),
+    # 3: a Brown document is one text (its sentences run together), so the model's separator
+    # falls between documents, not after every sentence; BOS models open each with BOS.
+    OperationKind.scan: KindSpec(Queue.model, 3, _scan, route=_scan_queue),
     # 2: calibration cross-fitted on the scored split by default; k = 1 skips valid.
-    OperationKind.explanation: KindSpec(Queue.llm, 2, _explanation),
+    # 3: `protocol` (autointerp or study) is part of the request and named in the result.
+    # 4: candidates are checked and drawn again when rejected or not returned; `seed`, and
+    # greedy decoding by default for one sample (#18).
+    OperationKind.explanation: KindSpec(Queue.llm, 4, _explanation),
     OperationKind.simulation: KindSpec(Queue.llm, 1, _simulation),
-    OperationKind.score: KindSpec(Queue.llm, 2, _score),
-    OperationKind.batch: KindSpec(Queue.llm, 1, _batch),
+    # 3: `protocol`, as for explanations.
+    OperationKind.score: KindSpec(Queue.llm, 3, _score),
+    # 2: `protocol`, passed to every child.
+    OperationKind.batch: KindSpec(Queue.llm, 2, _batch),
     OperationKind.neuron_search: KindSpec(Queue.model, 1, _neuron_search),
     OperationKind.import_: KindSpec(Queue.llm, 1, _import),
 }

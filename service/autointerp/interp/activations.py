@@ -26,6 +26,13 @@ def polarized(record: ActivationRecord, polarity: Polarity) -> ActivationRecord:
     return replace(record, activations=[max(sign * a, 0.0) for a in record.activations])
 
 
+def signed(record: ActivationRecord, polarity: Polarity) -> ActivationRecord:
+    """The record with activations a (positive) or -a (negative), unclipped: what the study
+    scored (protocol `study`)."""
+    sign = 1.0 if polarity is Polarity.positive else -1.0
+    return replace(record, activations=[sign * a for a in record.activations])
+
+
 def relu_max(records: Sequence[ActivationRecord]) -> float:
     """The largest ReLU'd activation over the records (0 when none is positive)."""
     return max((max(a, 0.0) for r in records for a in r.activations), default=0.0)

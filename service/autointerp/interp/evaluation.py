@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autointerp.interp.binary_simulation import simulate_binary, supports_answer_logprobs
 from autointerp.interp.errors import InvalidRequest
 from autointerp.interp.ports import LanguageModel, Usage
+from autointerp.interp.protocols import OURS, Rules
 from autointerp.interp.records import ActivationRecord
 from autointerp.interp.scoring import (
     Calibration,
@@ -34,7 +36,6 @@ _MODEL_SIMULATORS: dict[
     SimulatorKind,
     Callable[[LanguageModel, str, Sequence[Sequence[str]]], Awaitable[Simulation]],
 ] = {
-    SimulatorKind.all_at_once: simulate_all_at_once,
     SimulatorKind.generated: simulate_generated,
     SimulatorKind.json: simulate_json,
 }
@@ -45,11 +46,24 @@ async def simulate(
     model: LanguageModel | None,
     explanation: str,
     excerpts: Sequence[Sequence[str]],
+    rules: Rules = OURS,
 ) -> Simulation:
-    """Predict activations of the excerpts with the chosen simulator."""
-    check_simulator(kind, model is not None, model is not None and model.supports_prompt_logprobs)
+    """Predict activations of the excerpts with the chosen simulator (`rules`: how an
+    `all_at_once` prompt is laid out and how many excerpts it holds)."""
+    check_simulator(
+        kind,
+        model is not None,
+        model is not None and model.supports_prompt_logprobs,
+        supports_answer_logprobs(model),
+    )
     if model is None or kind is SimulatorKind.lexical:
         return simulate_lexical(explanation, excerpts)
+    if kind is SimulatorKind.binary:
+        return await simulate_binary(model, explanation, excerpts)
+    if kind is SimulatorKind.all_at_once:
+        return await simulate_all_at_once(
+            model, explanation, excerpts, rules.study_listing, rules.prompt_per_excerpt
+        )
     return await _MODEL_SIMULATORS[kind](model, explanation, excerpts)
 
 
@@ -73,9 +87,11 @@ async def score_explanation(
     splits: dict[Split, SplitRecords],
     scored_split: Split = Split.valid,
     calibration_method: CalibrationMethod = CalibrationMethod.cross_fit,
+    rules: Rules = OURS,
 ) -> ExplanationScore:
     """Top-and-random and random-only scores on `scored_split`, and the top-and-random score
-    calibrated as `calibration_method` says (only `split` simulates the calibration split)."""
+    calibrated as `calibration_method` says (only `split` simulates the calibration split).
+    Scores pool every scored excerpt's tokens, whichever way `rules` simulate them."""
     scored = splits[scored_split]
     if not scored.top and not scored.random:
         raise InvalidRequest(f"the record has no excerpts in the {scored_split.value} split")
@@ -83,7 +99,7 @@ async def score_explanation(
     if calibration_method is CalibrationMethod.split:
         calibration_records = [*splits[Split.calibration].top, *splits[Split.calibration].random]
     records = [*calibration_records, *scored.top, *scored.random]
-    simulation = await simulate(kind, model, explanation, [r.tokens for r in records])
+    simulation = await simulate(kind, model, explanation, [r.tokens for r in records], rules)
     n_cal, n_top = len(calibration_records), len(scored.top)
     real = [r.activations for r in records[n_cal:]]
     values = simulation.values[n_cal:]

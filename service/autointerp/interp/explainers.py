@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from autointerp.interp.errors import OperationFailed
 from autointerp.interp.ports import ChatParameters, LanguageModel, Usage
-from autointerp.interp.prompts import explanation_prompt, parse_explanation, token_list_prompt
+from autointerp.interp.prompts import (
+    check_explanation,
+    explanation_prompt,
+    parse_explanation,
+    prompt_lines,
+    token_list_prompt,
+)
 from autointerp.interp.records import ActivationRecord
-from autointerp.interp.simulation import check_chat_result
 
 
 class ExplainerKind(StrEnum):
@@ -22,12 +28,45 @@ class ExplainerKind(StrEnum):
     lexical = "lexical"
 
 
+RESAMPLE_TEMPERATURE = 1.0
+"""The temperature of a draw asked for again after a greedy (temperature 0) one: greedy
+decoding would only repeat the answer."""
+
+
+def default_temperature(samples: int) -> float:
+    """A request's temperature when it gives none: 0 (greedy, deterministic) for one sample,
+    1 for best-of-k, whose candidates must differ."""
+    return 0.0 if samples == 1 else 1.0
+
+
+def draw_seed(seed: int, call: int) -> int:
+    """The seed of the `call`-th call of one explanation: the request's seed for the first,
+    then seeds derived from it (not seed + call, which would repeat the next seed's draws)."""
+    if call == 0:
+        return seed
+    digest = hashlib.sha256(f"{seed}:{call}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") >> 1
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A candidate the explainer returned that is not an explanation, and why."""
+
+    text: str
+    reason: str
+
+
 @dataclass(frozen=True)
 class Explanations:
     """Candidate explanations and what writing them cost."""
 
     texts: list[str]
     usage: Usage
+    asked: int = 1
+    """How many candidates were asked for (`texts` may hold fewer: see `rejected`)."""
+    calls: int = 0
+    """Calls made to the language model."""
+    rejected: list[Rejected] = field(default_factory=list)
 
 
 def top_tokens(records: Sequence[ActivationRecord], k: int = 10) -> list[tuple[str, float]]:
@@ -51,28 +90,62 @@ def lexical_explanation(records: Sequence[ActivationRecord], k: int = 10) -> str
     return "the tokens " + ", ".join(f"'{t}'" for t in dict.fromkeys(tokens))
 
 
+def max_calls(samples: int) -> int:
+    """How many calls one explanation may make: one for all samples, then up to two more
+    per sample, one draw each, for samples a server did not return or that were rejected."""
+    return 2 * samples + 1
+
+
 async def explain(
     kind: ExplainerKind,
     model: LanguageModel | None,
     records: Sequence[ActivationRecord],
     samples: int,
     temperature: float,
+    study_listing: bool = False,
+    seed: int = 0,
 ) -> Explanations:
-    """`samples` candidate explanations of polarized training excerpts."""
+    """`samples` candidate explanations of polarized training excerpts (`study_listing`:
+    the token-activation-pair prompt laid out as the study's, protocol `study`).
+
+    The first call asks for all `samples` (n), with `seed`. Every candidate is checked
+    (check_explanation); while fewer distinct usable ones than asked have come back (a server
+    that ignores n, duplicates, rejections), one more is drawn per call, each with its own
+    seed, up to max_calls in all. Fewer than asked is reported in the result (`asked`,
+    `rejected`), none at all is a failed operation naming the reasons."""
     if kind is ExplainerKind.lexical or model is None:
-        return Explanations([lexical_explanation(records)], Usage())
+        return Explanations([lexical_explanation(records)], Usage(), asked=samples)
     messages = (
-        explanation_prompt(records)
+        explanation_prompt(records, study_listing=study_listing)
         if kind is ExplainerKind.token_activation_pair
         else token_list_prompt(top_tokens(records))
     )
-    result = check_chat_result(
-        await model.chat(
-            messages, ChatParameters(n=samples, temperature=temperature, max_tokens=60)
+    lines = prompt_lines(messages)
+    texts: list[str] = []
+    rejected: list[Rejected] = []
+    usage, calls = Usage(), 0
+    while len(texts) < samples and calls < max_calls(samples):
+        sampled_at = temperature if calls == 0 else temperature or RESAMPLE_TEMPERATURE
+        parameters = ChatParameters(
+            n=samples if calls == 0 else 1,
+            temperature=sampled_at,
+            max_tokens=60,
+            # Greedy decoding needs no seed (and its cached answer then serves every seed).
+            seed=draw_seed(seed, calls) if sampled_at else None,
         )
-    )
-    texts = [parse_explanation(choice.text) for choice in result.choices]
-    texts = [t for t in dict.fromkeys(texts) if t]
+        result = await model.chat(messages, parameters)
+        usage, calls = usage + result.usage, calls + 1
+        for choice in result.choices:
+            text = parse_explanation(choice.text)
+            reason = check_explanation(text, lines)
+            if reason is not None:
+                rejected.append(Rejected(text, reason))
+            elif text not in texts and len(texts) < samples:
+                texts.append(text)
     if not texts:
-        raise OperationFailed("the language model returned no usable explanation")
-    return Explanations(texts, result.usage)
+        reasons = "; ".join(f"{r.text[:60]!r}: {r.reason}" for r in rejected[:5])
+        raise OperationFailed(
+            f"the language model returned no usable explanation in {calls} calls"
+            + (f" (rejected: {reasons})" if reasons else " (no completions)")
+        )
+    return Explanations(texts, usage, asked=samples, calls=calls, rejected=rejected)

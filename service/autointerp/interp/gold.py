@@ -182,10 +182,13 @@ async def check_neuron(
     kind: SimulatorKind,
     model: LanguageModel | None,
     excerpts: Sequence[Sequence[str]],
+    top_k: int = 20,
+    random_k: int = 15,
 ) -> GoldResult:
     """Score the gold and wrong explanations of one neuron on its test split, and compare
-    the simulations of its explanations with each other."""
-    top, random_sample = gold_records(neuron, excerpts)
+    the simulations of its explanations with each other (the test split holds a quarter of
+    the `top_k` top excerpts and a third of the `random_k` random ones)."""
+    top, random_sample = gold_records(neuron, excerpts, top_k, random_k)
     splits = split_records(top, random_sample)
     explanations = (neuron.explanation, *neuron.wrong)
     scores = []
@@ -208,6 +211,8 @@ async def gold_check(
     model: LanguageModel | None,
     excerpts: Sequence[Sequence[str]],
     neurons: Sequence[GoldNeuron] = GOLD_NEURONS,
+    top_k: int = 20,
+    random_k: int = 15,
 ) -> list[GoldResult]:
     """Every gold neuron's check."""
-    return [await check_neuron(n, kind, model, excerpts) for n in neurons]
+    return [await check_neuron(n, kind, model, excerpts, top_k, random_k) for n in neurons]

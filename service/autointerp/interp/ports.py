@@ -46,6 +46,9 @@ class ChatParameters:
     top_logprobs: int = 0
     """Per generated token, this many most likely alternatives (0: no logprobs)."""
     json_mode: bool = False
+    seed: int | None = None
+    """The sampling seed, where the backend takes one (an OpenAI-compatible server's `seed`,
+    best effort there; a local model's generator); None: the backend's own randomness."""
 
     @property
     def deterministic(self) -> bool:
@@ -114,4 +117,26 @@ class LanguageModel(Protocol):
         """The distribution predicted at every prompt token: its top tokens, plus the tokens
         in `include` where the backend can report any token (a local model can; the legacy
         completions API reports its top 5 only)."""
+        ...
+
+
+@dataclass(frozen=True)
+class AnswerLogprobsResult:
+    """Per chat, the log probability of each candidate as the first token of the answer."""
+
+    logprobs: list[dict[str, float]]
+    usage: Usage
+
+
+class AnswerScorer(Protocol):
+    """A model that reads the distribution of an answer's first token straight from its
+    logits (a local model; an HTTP chat API gives at most its top few tokens). The binary
+    simulator needs it."""
+
+    async def answer_logprobs(
+        self, chats: Sequence[Sequence[ChatMessage]], candidates: Sequence[str]
+    ) -> AnswerLogprobsResult:
+        """For each chat (ending with a user message), the log probability of each candidate's
+        first token opening the assistant's answer. Chats that share a beginning are cheaper
+        (a backend may compute their common prefix once)."""
         ...

@@ -10,6 +10,7 @@ A simulation that cannot be read is an OperationFailed, never a row of zeros.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -26,6 +27,7 @@ from autointerp.interp.prompts import (
     UNKNOWN,
     ChatMessage,
     Example,
+    format_records_as_study,
 )
 
 _VALUES = {str(v): v for v in range(11)}
@@ -40,9 +42,14 @@ class SimulatorKind(StrEnum):
     generated = "generated"
     json = "json"
     lexical = "lexical"
+    binary = "binary"
+    """Per token, P(yes) of "does the neuron fire here?" from the answer logits of a local
+    model (interp.binary_simulation)."""
 
 
-def check_simulator(kind: SimulatorKind, has_model: bool, prompt_logprobs: bool) -> None:
+def check_simulator(
+    kind: SimulatorKind, has_model: bool, prompt_logprobs: bool, answer_logprobs: bool = False
+) -> None:
     """Refuse a simulator the chosen language model cannot run (checked at submit, so the
     caller hears it at once rather than from a failed operation later)."""
     if kind is SimulatorKind.lexical:
@@ -51,6 +58,11 @@ def check_simulator(kind: SimulatorKind, has_model: bool, prompt_logprobs: bool)
         raise InvalidRequest(
             f"simulator {kind.value!r} needs a language model; this profile has none "
             "(use simulator 'lexical', or a profile with a model)"
+        )
+    if kind is SimulatorKind.binary and not answer_logprobs:
+        raise InvalidRequest(
+            "simulator 'binary' reads answer logits, which only a local model gives; use a "
+            "profile with backend 'transformers'"
         )
     if kind is SimulatorKind.all_at_once and not prompt_logprobs:
         raise InvalidRequest(
@@ -112,10 +124,43 @@ class AllAtOncePrompt:
     slots: list[list[int]]
 
 
-def all_at_once_prompt(
-    explanation: str, excerpts: Sequence[Sequence[str]], examples: Sequence[Example] = EXAMPLES[:1]
+def _study_example_block(number: int, example: Example) -> str:
+    shown = format_records_as_study(example.records, relu_max(example.records))
+    explained = f"Explanation of neuron {number} behavior: {EXPLANATION_PREFIX} "
+    return f"\n\nNeuron {number}\n{explained}{example.explanation}\nActivations: {shown}\n"
+
+
+def _study_prompt(
+    explanation: str, excerpts: Sequence[Sequence[str]], examples: Sequence[Example]
 ) -> AllAtOncePrompt:
-    """One prompt for several excerpts: the few-shot prefix is paid for once."""
+    # neuron-explainer's ExplanationNeuronSimulator, its messages joined: tokens as they are,
+    # excerpts laid out as `format_sequences_for_simulation` writes them.
+    text = f"{_HEADER}\n" + "".join(_study_example_block(n, e) for n, e in enumerate(examples, 1))
+    number = len(examples) + 1
+    text += f"\n\nNeuron {number}\nExplanation of neuron {number} behavior: {EXPLANATION_PREFIX} "
+    text += f"{explanation.strip()}\nActivations: "
+    slots: list[list[int]] = []
+    for position, tokens in enumerate(excerpts):
+        text += "\n<start>\n" if position == 0 else "\n<end>\n<start>\n"
+        excerpt_slots = []
+        for at, token in enumerate(tokens):
+            text += f"\n{token}\t" if at else f"{token}\t"
+            excerpt_slots.append(len(text))
+            text += UNKNOWN
+        slots.append(excerpt_slots)
+    return AllAtOncePrompt(text + "\n<end>\n", slots)
+
+
+def all_at_once_prompt(
+    explanation: str,
+    excerpts: Sequence[Sequence[str]],
+    examples: Sequence[Example] = EXAMPLES[:1],
+    study_listing: bool = False,
+) -> AllAtOncePrompt:
+    """One prompt for several excerpts: the few-shot prefix is paid for once. With
+    `study_listing`, laid out as neuron-explainer's simulator prompt (protocol `study`)."""
+    if study_listing:
+        return _study_prompt(explanation, excerpts, examples)
     shown = "".join(f"{_example_block(n, e)}\n\n" for n, e in enumerate(examples, 1))
     text = f"{_HEADER}\n\n{shown}Neuron {len(examples) + 1}\n"
     text += f"Explanation: {EXPLANATION_PREFIX} {explanation}.\nActivations:\n"
@@ -133,29 +178,39 @@ def all_at_once_prompt(
 
 
 async def simulate_all_at_once(
-    model: LanguageModel, explanation: str, excerpts: Sequence[Sequence[str]]
+    model: LanguageModel,
+    explanation: str,
+    excerpts: Sequence[Sequence[str]],
+    study_listing: bool = False,
+    prompt_per_excerpt: bool = False,
 ) -> Simulation:
-    """Read every slot's value distribution from one forward pass over the prompt."""
-    prompt = all_at_once_prompt(explanation, excerpts)
+    """Read every slot's value distribution from one forward pass over the prompt; with
+    `prompt_per_excerpt` (the study's), one prompt and pass per excerpt."""
+    groups = [[tokens] for tokens in excerpts] if prompt_per_excerpt else [excerpts]
+    prompts = [all_at_once_prompt(explanation, g, study_listing=study_listing) for g in groups]
     # A small model that has just read many `unknown`s may rank that word above every digit;
     # asking for the value tokens themselves keeps their probabilities in view.
-    result = await model.prompt_logprobs(prompt.text, include=list(_VALUES))
-    at_offset = {token.offset: token for token in result.tokens}
-    values, missing = [], 0
-    for excerpt_slots in prompt.slots:
-        row = []
-        for offset in excerpt_slots:
-            token = at_offset.get(offset)
-            value = expected_value(token.top) if token is not None else None
-            missing += value is None
-            row.append(value if value is not None else 0.0)
-        values.append(row)
-    total = sum(len(s) for s in prompt.slots)
+    results = await asyncio.gather(
+        *(model.prompt_logprobs(p.text, include=list(_VALUES)) for p in prompts)
+    )
+    values, missing, usage = [], 0, Usage()
+    for prompt, result in zip(prompts, results, strict=True):
+        usage += result.usage
+        at_offset = {token.offset: token for token in result.tokens}
+        for excerpt_slots in prompt.slots:
+            row = []
+            for offset in excerpt_slots:
+                token = at_offset.get(offset)
+                value = expected_value(token.top) if token is not None else None
+                missing += value is None
+                row.append(value if value is not None else 0.0)
+            values.append(row)
+    total = sum(len(tokens) for tokens in excerpts)
     if total and missing > MAX_UNALIGNED_SHARE * total:
         raise OperationFailed(
             f"the model gave no 0-10 value distribution at {missing} of {total} tokens"
         )
-    return Simulation(values, missing, result.usage)
+    return Simulation(values, missing, usage)
 
 
 def _chat_messages(

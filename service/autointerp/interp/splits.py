@@ -32,13 +32,19 @@ _RANDOM_ORDER = (Split.calibration, Split.valid, Split.test)
 
 
 def split_records(
-    top: Sequence[ActivationRecord], random: Sequence[ActivationRecord]
+    top: Sequence[ActivationRecord],
+    random: Sequence[ActivationRecord],
+    drop_leftovers: bool = False,
 ) -> dict[Split, SplitRecords]:
-    """Assign excerpts to splits round-robin, best top excerpt first."""
+    """Assign excerpts to splits round-robin, best top excerpt first. The leftovers of an
+    uneven count go to the earliest splits, or with `drop_leftovers` (the study's
+    `get_slices_for_splits`) nowhere, so that every split holds len // splits of each kind."""
+    used_top = len(top) - len(top) % 4 if drop_leftovers else len(top)
+    used_random = len(random) - len(random) % 3 if drop_leftovers else len(random)
     return {
         split: SplitRecords(
-            top=[r for i, r in enumerate(top) if _TOP_ORDER[i % 4] is split],
-            random=[r for i, r in enumerate(random) if _RANDOM_ORDER[i % 3] is split]
+            top=[r for i, r in enumerate(top[:used_top]) if _TOP_ORDER[i % 4] is split],
+            random=[r for i, r in enumerate(random[:used_random]) if _RANDOM_ORDER[i % 3] is split]
             if split is not Split.train
             else [],
         )

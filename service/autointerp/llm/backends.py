@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from redis.asyncio import Redis
 
 from autointerp.interp.ports import LanguageModel
@@ -36,8 +38,20 @@ class LanguageModels:
             else:
                 inner = OpenAICompatibleModel(profile)
             self._built[name] = (
-                CachedLanguageModel(inner, self.redis, self.profiles.identity(name), self.prefix)
+                CachedLanguageModel(
+                    inner,
+                    self.redis,
+                    self.profiles.identity(name),
+                    self.prefix,
+                    server=self._server_model(name) if profile.backend == "openai" else None,
+                )
                 if inner is not None
                 else None
             )
         return self._built[name]
+
+    def _server_model(self, name: str) -> Callable[[], Awaitable[str | None]]:
+        async def read() -> str | None:
+            return await self.profiles.server_model(name)
+
+        return read

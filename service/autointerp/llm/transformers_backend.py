@@ -4,14 +4,17 @@ logprobs read straight from the logits of one forward pass (all-at-once simulati
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import copy
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import torch
 
 from autointerp.interp.errors import InvalidRequest
 from autointerp.interp.ports import (
+    AnswerLogprobsResult,
     ChatChoice,
     ChatParameters,
     ChatResult,
@@ -23,11 +26,26 @@ from autointerp.interp.ports import (
 from autointerp.interp.prompts import ChatMessage
 from autointerp.subjects.loading import ModelLoader
 
+# Rows per forward pass when scoring answers (bounds memory on a CPU).
+_ANSWER_BATCH = 32
+
+
+@contextlib.contextmanager
+def _seeded(seed: int | None, device: torch.device) -> Iterator[None]:
+    """Sampling inside draws from `seed` (the global generators are restored after)."""
+    if seed is None:
+        yield
+        return
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+        torch.manual_seed(seed)
+        yield
+
 
 class LocalCausalModel:
     """Runs one model from the loader; calls are serialized (one forward at a time)."""
 
     supports_prompt_logprobs = True
+    supports_answer_logprobs = True
 
     def __init__(self, loader: ModelLoader, model_name: str) -> None:
         self.loader = loader
@@ -73,7 +91,8 @@ class LocalCausalModel:
             else {"do_sample": True, "temperature": parameters.temperature}
         )
         top_logprobs = parameters.top_logprobs
-        with self._lock, torch.inference_mode():
+        seed = None if parameters.deterministic else parameters.seed
+        with self._lock, torch.inference_mode(), _seeded(seed, model.device):
             output = model.generate(
                 ids,
                 attention_mask=torch.ones_like(ids),
@@ -137,3 +156,63 @@ class LocalCausalModel:
     ) -> PromptLogprobsResult:
         """The distribution predicted at every prompt token, from one forward pass."""
         return await asyncio.to_thread(self._prompt_logprobs, prompt, top_logprobs, include)
+
+    def _answer_logprobs(
+        self, chats: Sequence[Sequence[ChatMessage]], candidates: Sequence[str]
+    ) -> AnswerLogprobsResult:
+        model, tokenizer = self._parts()
+        candidate_ids = [tokenizer(c, add_special_tokens=False)["input_ids"][0] for c in candidates]
+        prompts = [
+            list(
+                tokenizer.apply_chat_template(
+                    [{"role": m.role, "content": m.content} for m in chat],
+                    add_generation_prompt=True,
+                    return_dict=True,
+                )["input_ids"]
+            )
+            for chat in chats
+        ]
+        if not prompts:
+            return AnswerLogprobsResult([], Usage())
+        # The common beginning of every prompt runs once; its cache is shared by the rest,
+        # which run in right-padded batches (padding after a row's last token is never seen by
+        # it, and each row's answer is read at its own last token).
+        shared = 0
+        shortest = min(len(p) for p in prompts)
+        while shared < shortest - 1 and all(p[shared] == prompts[0][shared] for p in prompts):
+            shared += 1
+        self._check_context(model, max(len(p) for p in prompts))
+        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        rows: list[dict[str, float]] = []
+        computed = shared
+        with self._lock, torch.inference_mode():
+            prefix_cache = None
+            if shared:
+                prefix = torch.tensor([prompts[0][:shared]], device=model.device)
+                prefix_cache = model(input_ids=prefix, use_cache=True).past_key_values
+            for start in range(0, len(prompts), _ANSWER_BATCH):
+                batch = [p[shared:] for p in prompts[start : start + _ANSWER_BATCH]]
+                width = max(len(b) for b in batch)
+                ids = torch.tensor(
+                    [b + [pad] * (width - len(b)) for b in batch], device=model.device
+                )
+                cache = None
+                if prefix_cache is not None:
+                    cache = copy.deepcopy(prefix_cache)
+                    cache.batch_repeat_interleave(len(batch))
+                logits = model(input_ids=ids, past_key_values=cache, use_cache=True).logits
+                last = torch.tensor([len(b) - 1 for b in batch], device=model.device)
+                logprobs = torch.log_softmax(logits[torch.arange(len(batch)), last].float(), -1)
+                for row in logprobs:
+                    rows.append(
+                        {c: float(row[i]) for c, i in zip(candidates, candidate_ids, strict=True)}
+                    )
+                computed += sum(len(b) for b in batch)
+        return AnswerLogprobsResult(rows, Usage(prompt_tokens=computed, calls=1))
+
+    async def answer_logprobs(
+        self, chats: Sequence[Sequence[ChatMessage]], candidates: Sequence[str]
+    ) -> AnswerLogprobsResult:
+        """Each candidate's first-token log probability as the answer to each chat, read from
+        the logits (the chats' common prefix computed once)."""
+        return await asyncio.to_thread(self._answer_logprobs, chats, candidates)

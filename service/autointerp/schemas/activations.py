@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from autointerp.interp.activations import Polarity
+from autointerp.interp.protocols import MethodProtocol
 from autointerp.interp.simulation import SimulatorKind
 from autointerp.interp.splits import Split
 from autointerp.schemas.common import StrictModel, WireModel
@@ -197,6 +198,10 @@ class NeuronResult(WireModel):
     correlation: float | None = Field(description="Top-and-random correlation on `split`.")
     random_only_correlation: float | None
     scan_id: str | None
+    protocol: MethodProtocol = Field(
+        default=MethodProtocol.autointerp,
+        description="The rules it was scored by (summaries stored before protocols: ours).",
+    )
 
 
 class NeuronRecordPublic(WireModel):

@@ -8,10 +8,11 @@ from pydantic import Field
 
 from autointerp.interp.activations import Polarity
 from autointerp.interp.explainers import ExplainerKind
+from autointerp.interp.protocols import MethodProtocol
 from autointerp.interp.simulation import SimulatorKind
 from autointerp.schemas.activations import Layer, NeuronIndex
 from autointerp.schemas.common import OperationState, StrictModel, WireModel
-from autointerp.schemas.explanations import ProfileName
+from autointerp.schemas.explanations import PROTOCOL, ProfileName, Seed, Temperature
 from autointerp.schemas.tokenization import ModelName
 
 MAX_BATCH_NEURONS = 8192
@@ -30,8 +31,12 @@ class BatchRequest(StrictModel):
     profile: ProfileName = "local"
     polarity: Polarity = Field(default=Polarity.positive, strict=False)
     samples: int = Field(default=1, ge=1, le=10)
-    temperature: float = Field(default=1.0, ge=0.0, le=2.0)
+    temperature: Temperature = None
+    seed: Seed = 0
     simulator: SimulatorKind = Field(default=SimulatorKind.all_at_once, strict=False)
+    protocol: MethodProtocol = Field(
+        default=MethodProtocol.autointerp, strict=False, description=PROTOCOL
+    )
 
 
 class BatchChild(WireModel):
@@ -51,6 +56,9 @@ class BatchResult(WireModel):
     model: str
     layer: int
     scan_id: str
+    protocol: MethodProtocol = Field(
+        default=MethodProtocol.autointerp, description="The rules every child followed."
+    )
     children: list[BatchChild]
     succeeded: int
     failed: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from autointerp.interp.evaluation import ExplanationScore
 from autointerp.interp.ports import Usage
+from autointerp.interp.protocols import MethodProtocol
 from autointerp.interp.records import (
     ActivationRecord,
     ActivationStats,
@@ -170,8 +171,10 @@ def _calibration_out(calibration: Calibration) -> CalibrationOut:
     return CalibrationOut(slope=calibration.slope, intercept=calibration.intercept)
 
 
-def scored_out(result: ExplanationScore, split: Split) -> ScoredExplanation:
-    """An explanation's scores on one split."""
+def scored_out(
+    result: ExplanationScore, split: Split, protocol: MethodProtocol
+) -> ScoredExplanation:
+    """An explanation's scores on one split, by the rules of `protocol`."""
     return ScoredExplanation(
         explanation=result.explanation,
         split=split,
@@ -180,4 +183,5 @@ def scored_out(result: ExplanationScore, split: Split) -> ScoredExplanation:
         calibrated_top_and_random=_score_out(result.calibrated_top_and_random),
         calibration=_calibration_out(result.calibration),
         unaligned_tokens=result.unaligned_tokens,
+        protocol=protocol,
     )

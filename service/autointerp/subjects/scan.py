@@ -72,20 +72,39 @@ class ScanOutput:
     (None if the scan ended before the trial did)."""
 
 
+def _starts_with_bos(tokenizer: PreTrainedTokenizerBase) -> bool:
+    """Whether the tokenizer itself opens every sequence with its BOS token (Llama, Gemma)."""
+    bos = tokenizer.bos_token_id
+    if bos is None:
+        return False
+    ids = tokenizer("x")["input_ids"]
+    return bool(ids) and ids[0] == bos
+
+
+def document_separator(tokenizer: PreTrainedTokenizerBase) -> list[int]:
+    """The token(s) a scan puts at each document boundary, as the model's tokenizer defines
+    them: its BOS before each document where it opens sequences with one, else its EOS (or
+    BERT's SEP) after each document, else nothing."""
+    if _starts_with_bos(tokenizer):
+        return [tokenizer.bos_token_id]
+    for separator in (tokenizer.eos_token_id, tokenizer.sep_token_id):
+        if separator is not None:
+            return [separator]
+    return []
+
+
 def pack_excerpts(
     texts: Iterable[str], tokenizer: PreTrainedTokenizerBase, length: int, max_tokens: int
 ) -> Iterator[list[int]]:
-    """Token windows of `length` (the last may be shorter), at most `max_tokens` in all."""
-    separator = tokenizer.eos_token_id
-    if separator is None:
-        separator = tokenizer.sep_token_id
+    """Token windows of `length` (the last may be shorter), at most `max_tokens` in all, cut
+    from the texts (documents) joined by the model's document separator."""
+    separator = document_separator(tokenizer)
+    opens = bool(separator) and _starts_with_bos(tokenizer)
     buffer: list[int] = []
     emitted = 0
     for text in texts:
         ids = tokenizer(text, add_special_tokens=False)["input_ids"]
-        buffer.extend(ids)
-        if separator is not None:
-            buffer.append(separator)
+        buffer.extend([*separator, *ids] if opens else [*ids, *separator])
         while len(buffer) >= length:
             window, buffer = buffer[:length], buffer[length:]
             window = window[: max_tokens - emitted]

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from autointerp.interp.errors import OperationCancelled, OperationFailed
 from autointerp.interp.ports import LanguageModel
 from autointerp.llm.backends import LanguageModels
+from autointerp.llm.profiles import configured_identity
 from autointerp.resources import Resources
 from autointerp.schemas.operations import (
     LLMIdentity,
@@ -66,7 +67,9 @@ class OperationContext:
         submitted for (hosts configured differently would store a result under an id that
         does not describe it)."""
         mine = self.resources.profiles.identity(profile)
-        if pinned is not None and mine != pinned:
+        # What the server reported at submit is not configuration: this worker's cache keys
+        # carry what it reads itself.
+        if pinned is not None and mine != configured_identity(pinned):
             raise OperationFailed(
                 f"this worker's LLM profile {profile!r} is {mine}; the operation was submitted "
                 f"for {pinned}: give every host the same profiles"

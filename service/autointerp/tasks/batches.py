@@ -8,7 +8,16 @@ from autointerp.schemas.operations import Operation, OperationKind, OperationSta
 from autointerp.tasks.base import OperationContext, Runner, wait_for_children
 
 # What every child explanation takes from the batch request as it is.
-_CHILD_OPTIONS = {"explainer", "profile", "polarity", "samples", "temperature", "simulator"}
+_CHILD_OPTIONS = {
+    "explainer",
+    "profile",
+    "polarity",
+    "samples",
+    "temperature",
+    "seed",
+    "simulator",
+    "protocol",
+}
 
 
 def _child(index: int, operation: Operation) -> BatchChild:
@@ -41,6 +50,7 @@ async def _run(resolved: Resolved[BatchRequest], context: OperationContext) -> B
         model=request.model,
         layer=request.layer,
         scan_id=request.scan,
+        protocol=request.protocol,
         children=rows,
         succeeded=succeeded,
         failed=len(rows) - succeeded,

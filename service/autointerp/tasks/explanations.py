@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from autointerp.interp.activations import Polarity, polarized
+from autointerp.interp.activations import Polarity
 from autointerp.interp.errors import InvalidRequest, NotFound
 from autointerp.interp.evaluation import best, score_explanation, simulate
-from autointerp.interp.explainers import explain
-from autointerp.interp.records import ActivationRecord
+from autointerp.interp.explainers import default_temperature, explain
+from autointerp.interp.protocols import RULES, MethodProtocol, Prepared, prepare
 from autointerp.interp.simulation import SimulatorKind
-from autointerp.interp.splits import Split, split_records
+from autointerp.interp.splits import Split
 from autointerp.schemas.activations import NeuronResult
 from autointerp.schemas.conversions import records_in, scored_out, usage_out
 from autointerp.schemas.explanations import (
@@ -19,6 +19,8 @@ from autointerp.schemas.explanations import (
     ExplanationResult,
     InlineRecords,
     NeuronRef,
+    RejectedOut,
+    SamplingOut,
     ScoredExplanation,
     ScoreRequest,
     ScoreResult,
@@ -38,9 +40,11 @@ async def _records(
     neuron: NeuronRef | None,
     inline: InlineRecords | None,
     polarity: Polarity,
+    protocol: MethodProtocol,
     context: OperationContext,
-) -> tuple[list[ActivationRecord], list[ActivationRecord]]:
-    """Top (by polarity) and random excerpts, sign-filtered for the polarity."""
+) -> Prepared:
+    """Top (by polarity) and random excerpts, split and signed for the polarity by the rules
+    of `protocol`."""
     if neuron is not None:
         assert neuron.scan is not None, "submit pins the scan"
         store = context.resources.records
@@ -53,7 +57,7 @@ async def _records(
     else:
         assert inline is not None, "the request model guarantees one of the two"
         top, random = records_in(inline)
-    return [polarized(r, polarity) for r in top], [polarized(r, polarity) for r in random]
+    return prepare(top, random, polarity, RULES[protocol])
 
 
 async def _remember(
@@ -79,6 +83,7 @@ async def _remember(
         correlation=scored.top_and_random.correlation,
         random_only_correlation=scored.random_only.correlation,
         scan_id=neuron.scan,
+        protocol=scored.protocol,
     )
     records = context.resources.records
     await records.add_result(
@@ -98,15 +103,33 @@ async def _run_explanation(
 ) -> ExplanationResult:
     request = resolved.request
     assert request.simulator_profile is not None, "submit fills in the simulator profile"
-    top, random = await _records(request.neuron, request.records, request.polarity, context)
-    splits = split_records(top, random)
-    if not splits[Split.train].top:
+    rules = RULES[request.protocol]
+    prepared = await _records(
+        request.neuron, request.records, request.polarity, request.protocol, context
+    )
+    splits = prepared.splits
+    if not prepared.train:
         raise InvalidRequest("the neuron record has no top excerpts in the train split")
     await context.report_progress(0.05, "explaining")
     explainer = context.language_model(request.profile, resolved.pins.explainer)
     simulator = context.language_model(request.simulator_profile, resolved.pins.simulator)
+    temperature = request.temperature  # submit fills in the default
+    if temperature is None:
+        temperature = default_temperature(request.samples)
     written = await explain(
-        request.explainer, explainer, splits[Split.train].top, request.samples, request.temperature
+        request.explainer,
+        explainer,
+        prepared.train,
+        request.samples,
+        temperature,
+        study_listing=rules.study_listing,
+        seed=request.seed,
+    )
+    sampling = SamplingOut(
+        asked=written.asked,
+        obtained=len(written.texts),
+        calls=written.calls,
+        rejected=[RejectedOut(explanation=r.text, reason=r.reason) for r in written.rejected],
     )
     usage, candidates = written.usage, []
     if len(written.texts) > 1:  # best-of-k: pick on valid, so the test score stays unbiased
@@ -114,16 +137,22 @@ async def _run_explanation(
             await context.report_progress(0.1 + 0.8 * number / len(written.texts), "scoring")
             candidates.append(
                 await score_explanation(
-                    request.simulator, simulator, text, splits, Split.valid, request.calibration
+                    request.simulator,
+                    simulator,
+                    text,
+                    splits,
+                    Split.valid,
+                    request.calibration,
+                    rules,
                 )
             )
             usage += candidates[-1].usage
     chosen_text = best(candidates).explanation if candidates else written.texts[0]
     await context.report_progress(0.9, "scoring the best on test")
     chosen = await score_explanation(
-        request.simulator, simulator, chosen_text, splits, Split.test, request.calibration
+        request.simulator, simulator, chosen_text, splits, Split.test, request.calibration, rules
     )
-    best_scored = scored_out(chosen, Split.test)
+    best_scored = scored_out(chosen, Split.test, request.protocol)
     await _remember(
         context,
         OperationKind.explanation,
@@ -138,8 +167,10 @@ async def _run_explanation(
         polarity=request.polarity,
         explainer=request.explainer,
         simulator=request.simulator,
-        candidates=[scored_out(c, Split.valid) for c in candidates],
+        protocol=request.protocol,
+        candidates=[scored_out(c, Split.valid, request.protocol) for c in candidates],
         best=best_scored,
+        sampling=sampling,
         usage=usage_out(usage + chosen.usage),
     )
 
@@ -149,17 +180,20 @@ EXPLANATION = Runner(kind=OperationKind.explanation, run=_run_explanation)
 
 async def _run_score(resolved: Resolved[ScoreRequest], context: OperationContext) -> ScoreResult:
     request = resolved.request
-    top, random = await _records(request.neuron, request.records, request.polarity, context)
+    prepared = await _records(
+        request.neuron, request.records, request.polarity, request.protocol, context
+    )
     split = Split(request.split)
     result = await score_explanation(
         request.simulator,
         context.language_model(request.profile, resolved.pins.simulator),
         request.explanation,
-        split_records(top, random),
+        prepared.splits,
         split,
         request.calibration,
+        RULES[request.protocol],
     )
-    scored = scored_out(result, split)
+    scored = scored_out(result, split, request.protocol)
     await _remember(
         context, OperationKind.score, request.neuron, request.polarity, request.simulator, scored
     )
@@ -167,6 +201,7 @@ async def _run_score(resolved: Resolved[ScoreRequest], context: OperationContext
         neuron=request.neuron,
         polarity=request.polarity,
         simulator=request.simulator,
+        protocol=request.protocol,
         score=scored,
         usage=usage_out(result.usage),
     )

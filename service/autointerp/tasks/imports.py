@@ -31,6 +31,7 @@ from pydantic import BaseModel, ValidationError
 
 from autointerp.interp.activations import Polarity
 from autointerp.interp.errors import InvalidRequest
+from autointerp.interp.protocols import MethodProtocol
 from autointerp.interp.records import ActivationStats, ScanMeta, ScanSettings
 from autointerp.interp.simulation import SimulatorKind
 from autointerp.interp.splits import Split
@@ -275,6 +276,7 @@ def _their_results(
                     correlation=score if score is not None and math.isfinite(score) else None,
                     random_only_correlation=None,
                     scan_id=None,
+                    protocol=MethodProtocol.study,  # scored by neuron-explainer itself
                 )
             )
         yield ImportedResults(where, layer, index, results)

@@ -31,6 +31,7 @@ from .import_result import ImportResult
 from .inline_corpus import InlineCorpus
 from .inline_records import InlineRecords
 from .list_neurons_sort import ListNeuronsSort
+from .method_protocol import MethodProtocol
 from .model_info import ModelInfo
 from .neuron_listing_page import NeuronListingPage
 from .neuron_record_public import NeuronRecordPublic
@@ -50,6 +51,8 @@ from .problem import Problem
 from .progress import Progress
 from .quantile_bin_public import QuantileBinPublic
 from .ranked_neuron import RankedNeuron
+from .rejected_out import RejectedOut
+from .sampling_out import SamplingOut
 from .scan_request import ScanRequest
 from .scan_result import ScanResult
 from .score_histogram import ScoreHistogram
@@ -105,6 +108,7 @@ __all__ = (
     "InlineCorpus",
     "InlineRecords",
     "ListNeuronsSort",
+    "MethodProtocol",
     "ModelInfo",
     "NeuronListingPage",
     "NeuronRecordPublic",
@@ -124,6 +128,8 @@ __all__ = (
     "Progress",
     "QuantileBinPublic",
     "RankedNeuron",
+    "RejectedOut",
+    "SamplingOut",
     "ScanRequest",
     "ScanResult",
     "ScoredExplanation",

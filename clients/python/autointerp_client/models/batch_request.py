@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.explainer_kind import ExplainerKind
+from ..models.method_protocol import MethodProtocol
 from ..models.polarity import Polarity
 from ..models.simulator_kind import SimulatorKind
 from ..types import UNSET, Unset
@@ -34,10 +35,15 @@ class BatchRequest:
             neurons (list[int] | None | Unset): Default: every neuron.
             polarity (Polarity | Unset): Which side of a signed neuron is explained: max(a, 0) or max(-a, 0).
             profile (str | Unset): A server-configured LLM profile. Default: 'local'.
+            protocol (MethodProtocol | Unset): Which rules an explanation or score follows.
             samples (int | Unset):  Default: 1.
             scan (None | str | Unset):
+            seed (int | Unset): Seeds the explainer's sampling (the server's `seed` for an OpenAI-compatible profile, best
+                effort there; the generator of a local model): another seed is another operation and another draw, the same seed
+                the same operation. Default: 0.
             simulator (SimulatorKind | Unset): How activations are predicted.
-            temperature (float | Unset):  Default: 1.0.
+            temperature (float | None | Unset): The explainer's sampling temperature; default: 0 (greedy, deterministic)
+                with one sample, 1 with several. A draw asked for again after a greedy one is sampled at 1.
      """
 
     layer: int
@@ -46,10 +52,12 @@ class BatchRequest:
     neurons: list[int] | None | Unset = UNSET
     polarity: Polarity | Unset = UNSET
     profile: str | Unset = 'local'
+    protocol: MethodProtocol | Unset = UNSET
     samples: int | Unset = 1
     scan: None | str | Unset = UNSET
+    seed: int | Unset = 0
     simulator: SimulatorKind | Unset = UNSET
-    temperature: float | Unset = 1.0
+    temperature: float | None | Unset = UNSET
 
 
 
@@ -82,6 +90,11 @@ class BatchRequest:
 
         profile = self.profile
 
+        protocol: str | Unset = UNSET
+        if not isinstance(self.protocol, Unset):
+            protocol = self.protocol.value
+
+
         samples = self.samples
 
         scan: None | str | Unset
@@ -90,12 +103,18 @@ class BatchRequest:
         else:
             scan = self.scan
 
+        seed = self.seed
+
         simulator: str | Unset = UNSET
         if not isinstance(self.simulator, Unset):
             simulator = self.simulator.value
 
 
-        temperature = self.temperature
+        temperature: float | None | Unset
+        if isinstance(self.temperature, Unset):
+            temperature = UNSET
+        else:
+            temperature = self.temperature
 
 
         field_dict: dict[str, Any] = {}
@@ -112,10 +131,14 @@ class BatchRequest:
             field_dict["polarity"] = polarity
         if profile is not UNSET:
             field_dict["profile"] = profile
+        if protocol is not UNSET:
+            field_dict["protocol"] = protocol
         if samples is not UNSET:
             field_dict["samples"] = samples
         if scan is not UNSET:
             field_dict["scan"] = scan
+        if seed is not UNSET:
+            field_dict["seed"] = seed
         if simulator is not UNSET:
             field_dict["simulator"] = simulator
         if temperature is not UNSET:
@@ -172,6 +195,16 @@ class BatchRequest:
 
         profile = d.pop("profile", UNSET)
 
+        _protocol = d.pop("protocol", UNSET)
+        protocol: MethodProtocol | Unset
+        if isinstance(_protocol,  Unset):
+            protocol = UNSET
+        else:
+            protocol = MethodProtocol(_protocol)
+
+
+
+
         samples = d.pop("samples", UNSET)
 
         def _parse_scan(data: object) -> None | str | Unset:
@@ -184,6 +217,8 @@ class BatchRequest:
         scan = _parse_scan(d.pop("scan", UNSET))
 
 
+        seed = d.pop("seed", UNSET)
+
         _simulator = d.pop("simulator", UNSET)
         simulator: SimulatorKind | Unset
         if isinstance(_simulator,  Unset):
@@ -194,7 +229,15 @@ class BatchRequest:
 
 
 
-        temperature = d.pop("temperature", UNSET)
+        def _parse_temperature(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        temperature = _parse_temperature(d.pop("temperature", UNSET))
+
 
         batch_request = cls(
             layer=layer,
@@ -203,8 +246,10 @@ class BatchRequest:
             neurons=neurons,
             polarity=polarity,
             profile=profile,
+            protocol=protocol,
             samples=samples,
             scan=scan,
+            seed=seed,
             simulator=simulator,
             temperature=temperature,
         )

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.method_protocol import MethodProtocol
 from ..types import UNSET, Unset
 from typing import cast
 from typing import Literal, cast
@@ -35,6 +36,7 @@ class BatchResult:
             scan_id (str):
             succeeded (int):
             kind (Literal['batch'] | Unset):  Default: 'batch'.
+            protocol (MethodProtocol | Unset): Which rules an explanation or score follows.
      """
 
     children: list[BatchChild]
@@ -44,6 +46,7 @@ class BatchResult:
     scan_id: str
     succeeded: int
     kind: Literal['batch'] | Unset = 'batch'
+    protocol: MethodProtocol | Unset = UNSET
 
 
 
@@ -70,6 +73,11 @@ class BatchResult:
 
         kind = self.kind
 
+        protocol: str | Unset = UNSET
+        if not isinstance(self.protocol, Unset):
+            protocol = self.protocol.value
+
+
 
         field_dict: dict[str, Any] = {}
 
@@ -83,6 +91,8 @@ class BatchResult:
         })
         if kind is not UNSET:
             field_dict["kind"] = kind
+        if protocol is not UNSET:
+            field_dict["protocol"] = protocol
 
         return field_dict
 
@@ -116,6 +126,16 @@ class BatchResult:
         if kind != 'batch'and not isinstance(kind, Unset):
             raise ValueError(f"kind must match const 'batch', got '{kind}'")
 
+        _protocol = d.pop("protocol", UNSET)
+        protocol: MethodProtocol | Unset
+        if isinstance(_protocol,  Unset):
+            protocol = UNSET
+        else:
+            protocol = MethodProtocol(_protocol)
+
+
+
+
         batch_result = cls(
             children=children,
             failed=failed,
@@ -124,6 +144,7 @@ class BatchResult:
             scan_id=scan_id,
             succeeded=succeeded,
             kind=kind,
+            protocol=protocol,
         )
 
         return batch_result

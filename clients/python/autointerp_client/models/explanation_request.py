@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 from ..models.calibration_method import CalibrationMethod
 from ..models.explainer_kind import ExplainerKind
+from ..models.method_protocol import MethodProtocol
 from ..models.polarity import Polarity
 from ..models.simulator_kind import SimulatorKind
 from ..types import UNSET, Unset
@@ -37,12 +38,19 @@ class ExplanationRequest:
             neuron (NeuronRef | None | Unset):
             polarity (Polarity | Unset): Which side of a signed neuron is explained: max(a, 0) or max(-a, 0).
             profile (str | Unset): A server-configured LLM profile. Default: 'local'.
+            protocol (MethodProtocol | Unset): Which rules an explanation or score follows.
             records (InlineRecords | None | Unset):
             samples (int | Unset): k of best-of-k. With 1 the one explanation is scored on test directly (no candidates are
-                scored on valid). Default: 3.
+                scored on valid). Candidates that are not explanations (markup, listings, numbers alone, the prompt's wording)
+                are drawn again, as are samples a server did not return; `sampling` in the result says how many were obtained.
+                Default: 3.
+            seed (int | Unset): Seeds the explainer's sampling (the server's `seed` for an OpenAI-compatible profile, best
+                effort there; the generator of a local model): another seed is another operation and another draw, the same seed
+                the same operation. Default: 0.
             simulator (SimulatorKind | Unset): How activations are predicted.
             simulator_profile (None | str | Unset): Profile that simulates; default: `profile`.
-            temperature (float | Unset):  Default: 1.0.
+            temperature (float | None | Unset): The explainer's sampling temperature; default: 0 (greedy, deterministic)
+                with one sample, 1 with several. A draw asked for again after a greedy one is sampled at 1.
      """
 
     calibration: CalibrationMethod | Unset = UNSET
@@ -50,11 +58,13 @@ class ExplanationRequest:
     neuron: NeuronRef | None | Unset = UNSET
     polarity: Polarity | Unset = UNSET
     profile: str | Unset = 'local'
+    protocol: MethodProtocol | Unset = UNSET
     records: InlineRecords | None | Unset = UNSET
     samples: int | Unset = 3
+    seed: int | Unset = 0
     simulator: SimulatorKind | Unset = UNSET
     simulator_profile: None | str | Unset = UNSET
-    temperature: float | Unset = 1.0
+    temperature: float | None | Unset = UNSET
 
 
 
@@ -88,6 +98,11 @@ class ExplanationRequest:
 
         profile = self.profile
 
+        protocol: str | Unset = UNSET
+        if not isinstance(self.protocol, Unset):
+            protocol = self.protocol.value
+
+
         records: dict[str, Any] | None | Unset
         if isinstance(self.records, Unset):
             records = UNSET
@@ -97,6 +112,8 @@ class ExplanationRequest:
             records = self.records
 
         samples = self.samples
+
+        seed = self.seed
 
         simulator: str | Unset = UNSET
         if not isinstance(self.simulator, Unset):
@@ -109,7 +126,11 @@ class ExplanationRequest:
         else:
             simulator_profile = self.simulator_profile
 
-        temperature = self.temperature
+        temperature: float | None | Unset
+        if isinstance(self.temperature, Unset):
+            temperature = UNSET
+        else:
+            temperature = self.temperature
 
 
         field_dict: dict[str, Any] = {}
@@ -126,10 +147,14 @@ class ExplanationRequest:
             field_dict["polarity"] = polarity
         if profile is not UNSET:
             field_dict["profile"] = profile
+        if protocol is not UNSET:
+            field_dict["protocol"] = protocol
         if records is not UNSET:
             field_dict["records"] = records
         if samples is not UNSET:
             field_dict["samples"] = samples
+        if seed is not UNSET:
+            field_dict["seed"] = seed
         if simulator is not UNSET:
             field_dict["simulator"] = simulator
         if simulator_profile is not UNSET:
@@ -198,6 +223,16 @@ class ExplanationRequest:
 
         profile = d.pop("profile", UNSET)
 
+        _protocol = d.pop("protocol", UNSET)
+        protocol: MethodProtocol | Unset
+        if isinstance(_protocol,  Unset):
+            protocol = UNSET
+        else:
+            protocol = MethodProtocol(_protocol)
+
+
+
+
         def _parse_records(data: object) -> InlineRecords | None | Unset:
             if data is None:
                 return data
@@ -220,6 +255,8 @@ class ExplanationRequest:
 
         samples = d.pop("samples", UNSET)
 
+        seed = d.pop("seed", UNSET)
+
         _simulator = d.pop("simulator", UNSET)
         simulator: SimulatorKind | Unset
         if isinstance(_simulator,  Unset):
@@ -240,7 +277,15 @@ class ExplanationRequest:
         simulator_profile = _parse_simulator_profile(d.pop("simulator_profile", UNSET))
 
 
-        temperature = d.pop("temperature", UNSET)
+        def _parse_temperature(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        temperature = _parse_temperature(d.pop("temperature", UNSET))
+
 
         explanation_request = cls(
             calibration=calibration,
@@ -248,8 +293,10 @@ class ExplanationRequest:
             neuron=neuron,
             polarity=polarity,
             profile=profile,
+            protocol=protocol,
             records=records,
             samples=samples,
+            seed=seed,
             simulator=simulator,
             simulator_profile=simulator_profile,
             temperature=temperature,

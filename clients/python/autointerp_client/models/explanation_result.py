@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.explainer_kind import ExplainerKind
+from ..models.method_protocol import MethodProtocol
 from ..models.polarity import Polarity
 from ..models.simulator_kind import SimulatorKind
 from ..types import UNSET, Unset
@@ -17,6 +18,7 @@ from typing import Literal, cast
 
 if TYPE_CHECKING:
   from ..models.neuron_ref import NeuronRef
+  from ..models.sampling_out import SamplingOut
   from ..models.scored_explanation import ScoredExplanation
   from ..models.usage_out import UsageOut
 
@@ -41,6 +43,8 @@ class ExplanationResult:
             simulator (SimulatorKind): How activations are predicted.
             usage (UsageOut): Language-model tokens spent.
             kind (Literal['explanation'] | Unset):  Default: 'explanation'.
+            protocol (MethodProtocol | Unset): Which rules an explanation or score follows.
+            sampling (None | SamplingOut | Unset): How the candidates were drawn (absent in older results).
      """
 
     best: ScoredExplanation
@@ -51,6 +55,8 @@ class ExplanationResult:
     simulator: SimulatorKind
     usage: UsageOut
     kind: Literal['explanation'] | Unset = 'explanation'
+    protocol: MethodProtocol | Unset = UNSET
+    sampling: None | SamplingOut | Unset = UNSET
 
 
 
@@ -58,6 +64,7 @@ class ExplanationResult:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.neuron_ref import NeuronRef # noqa: PLC0415
+        from ..models.sampling_out import SamplingOut # noqa: PLC0415
         from ..models.scored_explanation import ScoredExplanation # noqa: PLC0415
         from ..models.usage_out import UsageOut # noqa: PLC0415
         best = self.best.to_dict()
@@ -85,6 +92,19 @@ class ExplanationResult:
 
         kind = self.kind
 
+        protocol: str | Unset = UNSET
+        if not isinstance(self.protocol, Unset):
+            protocol = self.protocol.value
+
+
+        sampling: dict[str, Any] | None | Unset
+        if isinstance(self.sampling, Unset):
+            sampling = UNSET
+        elif isinstance(self.sampling, SamplingOut):
+            sampling = self.sampling.to_dict()
+        else:
+            sampling = self.sampling
+
 
         field_dict: dict[str, Any] = {}
 
@@ -99,6 +119,10 @@ class ExplanationResult:
         })
         if kind is not UNSET:
             field_dict["kind"] = kind
+        if protocol is not UNSET:
+            field_dict["protocol"] = protocol
+        if sampling is not UNSET:
+            field_dict["sampling"] = sampling
 
         return field_dict
 
@@ -107,6 +131,7 @@ class ExplanationResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.neuron_ref import NeuronRef # noqa: PLC0415
+        from ..models.sampling_out import SamplingOut # noqa: PLC0415
         from ..models.scored_explanation import ScoredExplanation # noqa: PLC0415
         from ..models.usage_out import UsageOut # noqa: PLC0415
         d = dict(src_dict)
@@ -167,6 +192,36 @@ class ExplanationResult:
         if kind != 'explanation'and not isinstance(kind, Unset):
             raise ValueError(f"kind must match const 'explanation', got '{kind}'")
 
+        _protocol = d.pop("protocol", UNSET)
+        protocol: MethodProtocol | Unset
+        if isinstance(_protocol,  Unset):
+            protocol = UNSET
+        else:
+            protocol = MethodProtocol(_protocol)
+
+
+
+
+        def _parse_sampling(data: object) -> None | SamplingOut | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                sampling_type_0 = SamplingOut.from_dict(data)
+
+
+
+                return sampling_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SamplingOut | Unset, data)
+
+        sampling = _parse_sampling(d.pop("sampling", UNSET))
+
+
         explanation_result = cls(
             best=best,
             candidates=candidates,
@@ -176,6 +231,8 @@ class ExplanationResult:
             simulator=simulator,
             usage=usage,
             kind=kind,
+            protocol=protocol,
+            sampling=sampling,
         )
 
         return explanation_result

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.method_protocol import MethodProtocol
 from ..models.neuron_result_kind import NeuronResultKind
 from ..models.polarity import Polarity
 from ..models.simulator_kind import SimulatorKind
@@ -39,6 +40,7 @@ class NeuronResult:
             simulator (SimulatorKind): How activations are predicted.
             split (Split): Where an excerpt is used.
             explainer (None | str | Unset): The LLM profile that wrote the explanation (explanations).
+            protocol (MethodProtocol | Unset): Which rules an explanation or score follows.
      """
 
     correlation: float | None
@@ -51,6 +53,7 @@ class NeuronResult:
     simulator: SimulatorKind
     split: Split
     explainer: None | str | Unset = UNSET
+    protocol: MethodProtocol | Unset = UNSET
 
 
 
@@ -84,6 +87,11 @@ class NeuronResult:
         else:
             explainer = self.explainer
 
+        protocol: str | Unset = UNSET
+        if not isinstance(self.protocol, Unset):
+            protocol = self.protocol.value
+
+
 
         field_dict: dict[str, Any] = {}
 
@@ -100,6 +108,8 @@ class NeuronResult:
         })
         if explainer is not UNSET:
             field_dict["explainer"] = explainer
+        if protocol is not UNSET:
+            field_dict["protocol"] = protocol
 
         return field_dict
 
@@ -166,6 +176,16 @@ class NeuronResult:
         explainer = _parse_explainer(d.pop("explainer", UNSET))
 
 
+        _protocol = d.pop("protocol", UNSET)
+        protocol: MethodProtocol | Unset
+        if isinstance(_protocol,  Unset):
+            protocol = UNSET
+        else:
+            protocol = MethodProtocol(_protocol)
+
+
+
+
         neuron_result = cls(
             correlation=correlation,
             explanation=explanation,
@@ -177,6 +197,7 @@ class NeuronResult:
             simulator=simulator,
             split=split,
             explainer=explainer,
+            protocol=protocol,
         )
 
         return neuron_result

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.calibration_method import CalibrationMethod
+from ..models.method_protocol import MethodProtocol
 from ..models.polarity import Polarity
 from ..models.score_request_split import ScoreRequestSplit
 from ..models.simulator_kind import SimulatorKind
@@ -32,11 +33,13 @@ class ScoreRequest:
     """ Score an explanation of a neuron against its real activations.
 
         Attributes:
-            explanation (str):
+            explanation (str): Words describing what the neuron does: no markup or control tokens, no token/activation
+                listing, not numbers or punctuation alone.
             calibration (CalibrationMethod | Unset): Where the calibration of a score is fitted.
             neuron (NeuronRef | None | Unset):
             polarity (Polarity | Unset): Which side of a signed neuron is explained: max(a, 0) or max(-a, 0).
             profile (str | Unset): A server-configured LLM profile. Default: 'local'.
+            protocol (MethodProtocol | Unset): Which rules an explanation or score follows.
             records (InlineRecords | None | Unset):
             simulator (SimulatorKind | Unset): How activations are predicted.
             split (ScoreRequestSplit | Unset):  Default: ScoreRequestSplit.VALID.
@@ -47,6 +50,7 @@ class ScoreRequest:
     neuron: NeuronRef | None | Unset = UNSET
     polarity: Polarity | Unset = UNSET
     profile: str | Unset = 'local'
+    protocol: MethodProtocol | Unset = UNSET
     records: InlineRecords | None | Unset = UNSET
     simulator: SimulatorKind | Unset = UNSET
     split: ScoreRequestSplit | Unset = ScoreRequestSplit.VALID
@@ -80,6 +84,11 @@ class ScoreRequest:
 
         profile = self.profile
 
+        protocol: str | Unset = UNSET
+        if not isinstance(self.protocol, Unset):
+            protocol = self.protocol.value
+
+
         records: dict[str, Any] | None | Unset
         if isinstance(self.records, Unset):
             records = UNSET
@@ -112,6 +121,8 @@ class ScoreRequest:
             field_dict["polarity"] = polarity
         if profile is not UNSET:
             field_dict["profile"] = profile
+        if protocol is not UNSET:
+            field_dict["protocol"] = protocol
         if records is not UNSET:
             field_dict["records"] = records
         if simulator is not UNSET:
@@ -172,6 +183,16 @@ class ScoreRequest:
 
         profile = d.pop("profile", UNSET)
 
+        _protocol = d.pop("protocol", UNSET)
+        protocol: MethodProtocol | Unset
+        if isinstance(_protocol,  Unset):
+            protocol = UNSET
+        else:
+            protocol = MethodProtocol(_protocol)
+
+
+
+
         def _parse_records(data: object) -> InlineRecords | None | Unset:
             if data is None:
                 return data
@@ -218,6 +239,7 @@ class ScoreRequest:
             neuron=neuron,
             polarity=polarity,
             profile=profile,
+            protocol=protocol,
             records=records,
             simulator=simulator,
             split=split,

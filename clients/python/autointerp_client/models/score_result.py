@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.method_protocol import MethodProtocol
 from ..models.polarity import Polarity
 from ..models.simulator_kind import SimulatorKind
 from ..types import UNSET, Unset
@@ -38,6 +39,7 @@ class ScoreResult:
             simulator (SimulatorKind): How activations are predicted.
             usage (UsageOut): Language-model tokens spent.
             kind (Literal['score'] | Unset):  Default: 'score'.
+            protocol (MethodProtocol | Unset): Which rules an explanation or score follows.
      """
 
     neuron: NeuronRef | None
@@ -46,6 +48,7 @@ class ScoreResult:
     simulator: SimulatorKind
     usage: UsageOut
     kind: Literal['score'] | Unset = 'score'
+    protocol: MethodProtocol | Unset = UNSET
 
 
 
@@ -71,6 +74,11 @@ class ScoreResult:
 
         kind = self.kind
 
+        protocol: str | Unset = UNSET
+        if not isinstance(self.protocol, Unset):
+            protocol = self.protocol.value
+
+
 
         field_dict: dict[str, Any] = {}
 
@@ -83,6 +91,8 @@ class ScoreResult:
         })
         if kind is not UNSET:
             field_dict["kind"] = kind
+        if protocol is not UNSET:
+            field_dict["protocol"] = protocol
 
         return field_dict
 
@@ -136,6 +146,16 @@ class ScoreResult:
         if kind != 'score'and not isinstance(kind, Unset):
             raise ValueError(f"kind must match const 'score', got '{kind}'")
 
+        _protocol = d.pop("protocol", UNSET)
+        protocol: MethodProtocol | Unset
+        if isinstance(_protocol,  Unset):
+            protocol = UNSET
+        else:
+            protocol = MethodProtocol(_protocol)
+
+
+
+
         score_result = cls(
             neuron=neuron,
             polarity=polarity,
@@ -143,6 +163,7 @@ class ScoreResult:
             simulator=simulator,
             usage=usage,
             kind=kind,
+            protocol=protocol,
         )
 
         return score_result

@@ -8,7 +8,9 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.method_protocol import MethodProtocol
 from ..models.split import Split
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ class ScoredExplanation:
             split (Split): Where an excerpt is used.
             top_and_random (ScoreOut): Scores on pooled tokens; null where undefined (constant vectors, silent neuron).
             unaligned_tokens (int):
+            protocol (MethodProtocol | Unset): Which rules an explanation or score follows.
      """
 
     calibrated_top_and_random: ScoreOut
@@ -47,6 +50,7 @@ class ScoredExplanation:
     split: Split
     top_and_random: ScoreOut
     unaligned_tokens: int
+    protocol: MethodProtocol | Unset = UNSET
 
 
 
@@ -69,6 +73,11 @@ class ScoredExplanation:
 
         unaligned_tokens = self.unaligned_tokens
 
+        protocol: str | Unset = UNSET
+        if not isinstance(self.protocol, Unset):
+            protocol = self.protocol.value
+
+
 
         field_dict: dict[str, Any] = {}
 
@@ -81,6 +90,8 @@ class ScoredExplanation:
             "top_and_random": top_and_random,
             "unaligned_tokens": unaligned_tokens,
         })
+        if protocol is not UNSET:
+            field_dict["protocol"] = protocol
 
         return field_dict
 
@@ -120,6 +131,16 @@ class ScoredExplanation:
 
         unaligned_tokens = d.pop("unaligned_tokens")
 
+        _protocol = d.pop("protocol", UNSET)
+        protocol: MethodProtocol | Unset
+        if isinstance(_protocol,  Unset):
+            protocol = UNSET
+        else:
+            protocol = MethodProtocol(_protocol)
+
+
+
+
         scored_explanation = cls(
             calibrated_top_and_random=calibrated_top_and_random,
             calibration=calibration,
@@ -128,6 +149,7 @@ class ScoredExplanation:
             split=split,
             top_and_random=top_and_random,
             unaligned_tokens=unaligned_tokens,
+            protocol=protocol,
         )
 
         return scored_explanation

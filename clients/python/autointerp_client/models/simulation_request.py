@@ -26,7 +26,8 @@ class SimulationRequest:
     """ Predict activations from an explanation alone, on texts or on given tokens.
 
         Attributes:
-            explanation (str):
+            explanation (str): Words describing what the neuron does: no markup or control tokens, no token/activation
+                listing, not numbers or punctuation alone.
             model (None | str | Unset): Tokenizer for `texts`.
             profile (str | Unset): A server-configured LLM profile. Default: 'local'.
             simulator (SimulatorKind | Unset): How activations are predicted.

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 class SimulatorKind(StrEnum):
     ALL_AT_ONCE = "all_at_once"
+    BINARY = "binary"
     GENERATED = "generated"
     JSON = "json"
     LEXICAL = "lexical"

@@ -9,15 +9,13 @@ from fastapi import APIRouter, Path, Query, Response
 from autointerp.api.auth import Admin, Reader
 from autointerp.api.deps import ResourcesDep
 from autointerp.api.problems import PROBLEM_RESPONSES
-from autointerp.api.routes.search import bounded, summary_out
+from autointerp.api.routes.search import ResultFiltersDep, summary_out
 from autointerp.application import neurons
-from autointerp.interp.activations import Polarity
-from autointerp.interp.simulation import SimulatorKind
 from autointerp.schemas.activations import ModelInfo, NeuronRecordPublic
 from autointerp.schemas.batches import RankedNeuron
 from autointerp.schemas.conversions import neuron_record_out
 from autointerp.schemas.search import NeuronListingPage, ScoreHistogram
-from autointerp.search.index import HISTOGRAM_EDGES, SearchFilters
+from autointerp.search.index import HISTOGRAM_EDGES
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
 
@@ -49,17 +47,8 @@ async def get_model(
 async def list_neurons(
     _: Reader,
     resources: ResourcesDep,
+    filters: ResultFiltersDep,
     model: str = Path(max_length=200),
-    layer_min: int | None = bounded(0, 100_000),
-    layer_max: int | None = bounded(0, 100_000),
-    score_min: float | None = bounded(-1.0, 1.0),
-    score_max: float | None = bounded(-1.0, 1.0),
-    random_only_min: float | None = bounded(-1.0, 1.0),
-    random_only_max: float | None = bounded(-1.0, 1.0),
-    polarity: Polarity | None = None,
-    explainer: str | None = Query(default=None, max_length=100, description="An LLM profile."),
-    simulator: SimulatorKind | None = None,
-    scan: str | None = Query(default=None, pattern=r"^[0-9a-f]{64}$"),
     sort: Literal["score", "neuron"] = Query(
         default="score", description="Best score first, or by layer then neuron index."
     ),
@@ -69,20 +58,7 @@ async def list_neurons(
     """The model's explained neurons, each once with its best-scored explanation among those
     the filters admit, with the histogram of those best scores over every page."""
     await neurons.known_model(resources, model)
-    filters = SearchFilters(
-        model=model,
-        layer_min=layer_min,
-        layer_max=layer_max,
-        polarity=polarity.value if polarity else None,
-        explainer=explainer,
-        simulator=simulator.value if simulator else None,
-        scan_id=scan,
-        score_min=score_min,
-        score_max=score_max,
-        random_only_min=random_only_min,
-        random_only_max=random_only_max,
-    )
-    listing = await resources.search.neurons(filters, sort, cursor, limit)
+    listing = await resources.search.neurons(filters.of(model=model), sort, cursor, limit)
     return NeuronListingPage(
         neurons=[summary_out(hit.document) for hit in listing.page.hits],
         total=listing.page.total,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from autointerp.api.auth import Reader
 from autointerp.api.deps import ResourcesDep
@@ -41,6 +41,43 @@ def bounded(low: float, high: float) -> Any:
     return Query(default=None, ge=low, le=high, allow_inf_nan=False)
 
 
+class ResultFilters:
+    """The filters search and the neuron listing share, as query parameters."""
+
+    def __init__(
+        self,
+        layer_min: int | None = bounded(0, 100_000),
+        layer_max: int | None = bounded(0, 100_000),
+        polarity: Polarity | None = None,
+        explainer: str | None = Query(default=None, max_length=100, description="An LLM profile."),
+        simulator: SimulatorKind | None = None,
+        scan: str | None = Query(default=None, pattern=r"^[0-9a-f]{64}$"),
+        score_min: float | None = bounded(-1.0, 1.0),
+        score_max: float | None = bounded(-1.0, 1.0),
+        random_only_min: float | None = bounded(-1.0, 1.0),
+        random_only_max: float | None = bounded(-1.0, 1.0),
+    ) -> None:
+        self.fields: dict[str, Any] = {
+            "layer_min": layer_min,
+            "layer_max": layer_max,
+            "polarity": polarity.value if polarity else None,
+            "explainer": explainer,
+            "simulator": simulator.value if simulator else None,
+            "scan_id": scan,
+            "score_min": score_min,
+            "score_max": score_max,
+            "random_only_min": random_only_min,
+            "random_only_max": random_only_max,
+        }
+
+    def of(self, **more: Any) -> SearchFilters:
+        """These filters and more."""
+        return SearchFilters(**self.fields, **more)
+
+
+ResultFiltersDep = Annotated[ResultFilters, Depends()]
+
+
 @router.get(
     "/search",
     operation_id="searchExplanations",
@@ -50,6 +87,7 @@ def bounded(low: float, high: float) -> Any:
 async def search_explanations(
     _: Reader,
     resources: ResourcesDep,
+    filters: ResultFiltersDep,
     q: str = Query(
         default="",
         max_length=500,
@@ -57,18 +95,8 @@ async def search_explanations(
         "by keyword; every quoted phrase must appear. Empty: filters alone.",
     ),
     model: str | None = Query(default=None, max_length=200),
-    layer_min: int | None = bounded(0, 100_000),
-    layer_max: int | None = bounded(0, 100_000),
     neuron_min: int | None = bounded(0, 10_000_000),
     neuron_max: int | None = bounded(0, 10_000_000),
-    polarity: Polarity | None = None,
-    explainer: str | None = Query(default=None, max_length=100, description="An LLM profile."),
-    simulator: SimulatorKind | None = None,
-    scan: str | None = Query(default=None, pattern=r"^[0-9a-f]{64}$"),
-    score_min: float | None = bounded(-1.0, 1.0),
-    score_max: float | None = bounded(-1.0, 1.0),
-    random_only_min: float | None = bounded(-1.0, 1.0),
-    random_only_max: float | None = bounded(-1.0, 1.0),
     sort: Literal["relevance", "score"] = Query(
         default="relevance", description="relevance to `q`, or the top-and-random score."
     ),
@@ -76,22 +104,8 @@ async def search_explanations(
     limit: int = Query(default=20, ge=1, le=100),
 ) -> ExplanationSearchPage:
     """Stored explanations and scores of every neuron, by text query and filters."""
-    filters = SearchFilters(
-        model=model,
-        layer_min=layer_min,
-        layer_max=layer_max,
-        neuron_min=neuron_min,
-        neuron_max=neuron_max,
-        polarity=polarity.value if polarity else None,
-        explainer=explainer,
-        simulator=simulator.value if simulator else None,
-        scan_id=scan,
-        score_min=score_min,
-        score_max=score_max,
-        random_only_min=random_only_min,
-        random_only_max=random_only_max,
-    )
-    page = await resources.search.search(q, filters, sort, cursor, limit)
+    chosen = filters.of(model=model, neuron_min=neuron_min, neuron_max=neuron_max)
+    page = await resources.search.search(q, chosen, sort, cursor, limit)
     hits = [
         ExplanationHit(
             **summary_out(h.document).model_dump(),

@@ -21,19 +21,19 @@ from typing import cast
 def _get_kwargs(
     model: str,
     *,
+    sort: ListNeuronsSort | Unset = ListNeuronsSort.SCORE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
     layer_min: int | None | Unset = UNSET,
     layer_max: int | None | Unset = UNSET,
-    score_min: float | None | Unset = UNSET,
-    score_max: float | None | Unset = UNSET,
-    random_only_min: float | None | Unset = UNSET,
-    random_only_max: float | None | Unset = UNSET,
     polarity: None | Polarity | Unset = UNSET,
     explainer: None | str | Unset = UNSET,
     simulator: None | SimulatorKind | Unset = UNSET,
     scan: None | str | Unset = UNSET,
-    sort: ListNeuronsSort | Unset = ListNeuronsSort.SCORE,
-    cursor: None | str | Unset = UNSET,
-    limit: int | Unset = 100,
+    score_min: float | None | Unset = UNSET,
+    score_max: float | None | Unset = UNSET,
+    random_only_min: float | None | Unset = UNSET,
+    random_only_max: float | None | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
@@ -41,6 +41,21 @@ def _get_kwargs(
     
 
     params: dict[str, Any] = {}
+
+    json_sort: str | Unset = UNSET
+    if not isinstance(sort, Unset):
+        json_sort = sort.value
+
+    params["sort"] = json_sort
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params["limit"] = limit
 
     json_layer_min: int | None | Unset
     if isinstance(layer_min, Unset):
@@ -55,34 +70,6 @@ def _get_kwargs(
     else:
         json_layer_max = layer_max
     params["layer_max"] = json_layer_max
-
-    json_score_min: float | None | Unset
-    if isinstance(score_min, Unset):
-        json_score_min = UNSET
-    else:
-        json_score_min = score_min
-    params["score_min"] = json_score_min
-
-    json_score_max: float | None | Unset
-    if isinstance(score_max, Unset):
-        json_score_max = UNSET
-    else:
-        json_score_max = score_max
-    params["score_max"] = json_score_max
-
-    json_random_only_min: float | None | Unset
-    if isinstance(random_only_min, Unset):
-        json_random_only_min = UNSET
-    else:
-        json_random_only_min = random_only_min
-    params["random_only_min"] = json_random_only_min
-
-    json_random_only_max: float | None | Unset
-    if isinstance(random_only_max, Unset):
-        json_random_only_max = UNSET
-    else:
-        json_random_only_max = random_only_max
-    params["random_only_max"] = json_random_only_max
 
     json_polarity: None | str | Unset
     if isinstance(polarity, Unset):
@@ -116,20 +103,33 @@ def _get_kwargs(
         json_scan = scan
     params["scan"] = json_scan
 
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort.value
-
-    params["sort"] = json_sort
-
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
+    json_score_min: float | None | Unset
+    if isinstance(score_min, Unset):
+        json_score_min = UNSET
     else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+        json_score_min = score_min
+    params["score_min"] = json_score_min
 
-    params["limit"] = limit
+    json_score_max: float | None | Unset
+    if isinstance(score_max, Unset):
+        json_score_max = UNSET
+    else:
+        json_score_max = score_max
+    params["score_max"] = json_score_max
+
+    json_random_only_min: float | None | Unset
+    if isinstance(random_only_min, Unset):
+        json_random_only_min = UNSET
+    else:
+        json_random_only_min = random_only_min
+    params["random_only_min"] = json_random_only_min
+
+    json_random_only_max: float | None | Unset
+    if isinstance(random_only_max, Unset):
+        json_random_only_max = UNSET
+    else:
+        json_random_only_max = random_only_max
+    params["random_only_max"] = json_random_only_max
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -236,19 +236,19 @@ def sync_detailed(
     model: str,
     *,
     client: AuthenticatedClient,
+    sort: ListNeuronsSort | Unset = ListNeuronsSort.SCORE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
     layer_min: int | None | Unset = UNSET,
     layer_max: int | None | Unset = UNSET,
-    score_min: float | None | Unset = UNSET,
-    score_max: float | None | Unset = UNSET,
-    random_only_min: float | None | Unset = UNSET,
-    random_only_max: float | None | Unset = UNSET,
     polarity: None | Polarity | Unset = UNSET,
     explainer: None | str | Unset = UNSET,
     simulator: None | SimulatorKind | Unset = UNSET,
     scan: None | str | Unset = UNSET,
-    sort: ListNeuronsSort | Unset = ListNeuronsSort.SCORE,
-    cursor: None | str | Unset = UNSET,
-    limit: int | Unset = 100,
+    score_min: float | None | Unset = UNSET,
+    score_max: float | None | Unset = UNSET,
+    random_only_min: float | None | Unset = UNSET,
+    random_only_max: float | None | Unset = UNSET,
 
 ) -> Response[NeuronListingPage | Problem]:
     """ List Neurons
@@ -258,20 +258,20 @@ def sync_detailed(
 
     Args:
         model (str):
-        layer_min (int | None | Unset):
-        layer_max (int | None | Unset):
-        score_min (float | None | Unset):
-        score_max (float | None | Unset):
-        random_only_min (float | None | Unset):
-        random_only_max (float | None | Unset):
-        polarity (None | Polarity | Unset):
-        explainer (None | str | Unset): An LLM profile.
-        simulator (None | SimulatorKind | Unset):
-        scan (None | str | Unset):
         sort (ListNeuronsSort | Unset): Best score first, or by layer then neuron index. Default:
             ListNeuronsSort.SCORE.
         cursor (None | str | Unset):
         limit (int | Unset):  Default: 100.
+        layer_min (int | None | Unset):
+        layer_max (int | None | Unset):
+        polarity (None | Polarity | Unset):
+        explainer (None | str | Unset): An LLM profile.
+        simulator (None | SimulatorKind | Unset):
+        scan (None | str | Unset):
+        score_min (float | None | Unset):
+        score_max (float | None | Unset):
+        random_only_min (float | None | Unset):
+        random_only_max (float | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -284,19 +284,19 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         model=model,
+sort=sort,
+cursor=cursor,
+limit=limit,
 layer_min=layer_min,
 layer_max=layer_max,
-score_min=score_min,
-score_max=score_max,
-random_only_min=random_only_min,
-random_only_max=random_only_max,
 polarity=polarity,
 explainer=explainer,
 simulator=simulator,
 scan=scan,
-sort=sort,
-cursor=cursor,
-limit=limit,
+score_min=score_min,
+score_max=score_max,
+random_only_min=random_only_min,
+random_only_max=random_only_max,
 
     )
 
@@ -310,19 +310,19 @@ def sync(
     model: str,
     *,
     client: AuthenticatedClient,
+    sort: ListNeuronsSort | Unset = ListNeuronsSort.SCORE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
     layer_min: int | None | Unset = UNSET,
     layer_max: int | None | Unset = UNSET,
-    score_min: float | None | Unset = UNSET,
-    score_max: float | None | Unset = UNSET,
-    random_only_min: float | None | Unset = UNSET,
-    random_only_max: float | None | Unset = UNSET,
     polarity: None | Polarity | Unset = UNSET,
     explainer: None | str | Unset = UNSET,
     simulator: None | SimulatorKind | Unset = UNSET,
     scan: None | str | Unset = UNSET,
-    sort: ListNeuronsSort | Unset = ListNeuronsSort.SCORE,
-    cursor: None | str | Unset = UNSET,
-    limit: int | Unset = 100,
+    score_min: float | None | Unset = UNSET,
+    score_max: float | None | Unset = UNSET,
+    random_only_min: float | None | Unset = UNSET,
+    random_only_max: float | None | Unset = UNSET,
 
 ) -> NeuronListingPage | Problem | None:
     """ List Neurons
@@ -332,20 +332,20 @@ def sync(
 
     Args:
         model (str):
-        layer_min (int | None | Unset):
-        layer_max (int | None | Unset):
-        score_min (float | None | Unset):
-        score_max (float | None | Unset):
-        random_only_min (float | None | Unset):
-        random_only_max (float | None | Unset):
-        polarity (None | Polarity | Unset):
-        explainer (None | str | Unset): An LLM profile.
-        simulator (None | SimulatorKind | Unset):
-        scan (None | str | Unset):
         sort (ListNeuronsSort | Unset): Best score first, or by layer then neuron index. Default:
             ListNeuronsSort.SCORE.
         cursor (None | str | Unset):
         limit (int | Unset):  Default: 100.
+        layer_min (int | None | Unset):
+        layer_max (int | None | Unset):
+        polarity (None | Polarity | Unset):
+        explainer (None | str | Unset): An LLM profile.
+        simulator (None | SimulatorKind | Unset):
+        scan (None | str | Unset):
+        score_min (float | None | Unset):
+        score_max (float | None | Unset):
+        random_only_min (float | None | Unset):
+        random_only_max (float | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -359,19 +359,19 @@ def sync(
     return sync_detailed(
         model=model,
 client=client,
+sort=sort,
+cursor=cursor,
+limit=limit,
 layer_min=layer_min,
 layer_max=layer_max,
-score_min=score_min,
-score_max=score_max,
-random_only_min=random_only_min,
-random_only_max=random_only_max,
 polarity=polarity,
 explainer=explainer,
 simulator=simulator,
 scan=scan,
-sort=sort,
-cursor=cursor,
-limit=limit,
+score_min=score_min,
+score_max=score_max,
+random_only_min=random_only_min,
+random_only_max=random_only_max,
 
     ).parsed
 
@@ -379,19 +379,19 @@ async def asyncio_detailed(
     model: str,
     *,
     client: AuthenticatedClient,
+    sort: ListNeuronsSort | Unset = ListNeuronsSort.SCORE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
     layer_min: int | None | Unset = UNSET,
     layer_max: int | None | Unset = UNSET,
-    score_min: float | None | Unset = UNSET,
-    score_max: float | None | Unset = UNSET,
-    random_only_min: float | None | Unset = UNSET,
-    random_only_max: float | None | Unset = UNSET,
     polarity: None | Polarity | Unset = UNSET,
     explainer: None | str | Unset = UNSET,
     simulator: None | SimulatorKind | Unset = UNSET,
     scan: None | str | Unset = UNSET,
-    sort: ListNeuronsSort | Unset = ListNeuronsSort.SCORE,
-    cursor: None | str | Unset = UNSET,
-    limit: int | Unset = 100,
+    score_min: float | None | Unset = UNSET,
+    score_max: float | None | Unset = UNSET,
+    random_only_min: float | None | Unset = UNSET,
+    random_only_max: float | None | Unset = UNSET,
 
 ) -> Response[NeuronListingPage | Problem]:
     """ List Neurons
@@ -401,20 +401,20 @@ async def asyncio_detailed(
 
     Args:
         model (str):
-        layer_min (int | None | Unset):
-        layer_max (int | None | Unset):
-        score_min (float | None | Unset):
-        score_max (float | None | Unset):
-        random_only_min (float | None | Unset):
-        random_only_max (float | None | Unset):
-        polarity (None | Polarity | Unset):
-        explainer (None | str | Unset): An LLM profile.
-        simulator (None | SimulatorKind | Unset):
-        scan (None | str | Unset):
         sort (ListNeuronsSort | Unset): Best score first, or by layer then neuron index. Default:
             ListNeuronsSort.SCORE.
         cursor (None | str | Unset):
         limit (int | Unset):  Default: 100.
+        layer_min (int | None | Unset):
+        layer_max (int | None | Unset):
+        polarity (None | Polarity | Unset):
+        explainer (None | str | Unset): An LLM profile.
+        simulator (None | SimulatorKind | Unset):
+        scan (None | str | Unset):
+        score_min (float | None | Unset):
+        score_max (float | None | Unset):
+        random_only_min (float | None | Unset):
+        random_only_max (float | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -427,19 +427,19 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         model=model,
+sort=sort,
+cursor=cursor,
+limit=limit,
 layer_min=layer_min,
 layer_max=layer_max,
-score_min=score_min,
-score_max=score_max,
-random_only_min=random_only_min,
-random_only_max=random_only_max,
 polarity=polarity,
 explainer=explainer,
 simulator=simulator,
 scan=scan,
-sort=sort,
-cursor=cursor,
-limit=limit,
+score_min=score_min,
+score_max=score_max,
+random_only_min=random_only_min,
+random_only_max=random_only_max,
 
     )
 
@@ -453,19 +453,19 @@ async def asyncio(
     model: str,
     *,
     client: AuthenticatedClient,
+    sort: ListNeuronsSort | Unset = ListNeuronsSort.SCORE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
     layer_min: int | None | Unset = UNSET,
     layer_max: int | None | Unset = UNSET,
-    score_min: float | None | Unset = UNSET,
-    score_max: float | None | Unset = UNSET,
-    random_only_min: float | None | Unset = UNSET,
-    random_only_max: float | None | Unset = UNSET,
     polarity: None | Polarity | Unset = UNSET,
     explainer: None | str | Unset = UNSET,
     simulator: None | SimulatorKind | Unset = UNSET,
     scan: None | str | Unset = UNSET,
-    sort: ListNeuronsSort | Unset = ListNeuronsSort.SCORE,
-    cursor: None | str | Unset = UNSET,
-    limit: int | Unset = 100,
+    score_min: float | None | Unset = UNSET,
+    score_max: float | None | Unset = UNSET,
+    random_only_min: float | None | Unset = UNSET,
+    random_only_max: float | None | Unset = UNSET,
 
 ) -> NeuronListingPage | Problem | None:
     """ List Neurons
@@ -475,20 +475,20 @@ async def asyncio(
 
     Args:
         model (str):
-        layer_min (int | None | Unset):
-        layer_max (int | None | Unset):
-        score_min (float | None | Unset):
-        score_max (float | None | Unset):
-        random_only_min (float | None | Unset):
-        random_only_max (float | None | Unset):
-        polarity (None | Polarity | Unset):
-        explainer (None | str | Unset): An LLM profile.
-        simulator (None | SimulatorKind | Unset):
-        scan (None | str | Unset):
         sort (ListNeuronsSort | Unset): Best score first, or by layer then neuron index. Default:
             ListNeuronsSort.SCORE.
         cursor (None | str | Unset):
         limit (int | Unset):  Default: 100.
+        layer_min (int | None | Unset):
+        layer_max (int | None | Unset):
+        polarity (None | Polarity | Unset):
+        explainer (None | str | Unset): An LLM profile.
+        simulator (None | SimulatorKind | Unset):
+        scan (None | str | Unset):
+        score_min (float | None | Unset):
+        score_max (float | None | Unset):
+        random_only_min (float | None | Unset):
+        random_only_max (float | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -502,18 +502,18 @@ async def asyncio(
     return (await asyncio_detailed(
         model=model,
 client=client,
+sort=sort,
+cursor=cursor,
+limit=limit,
 layer_min=layer_min,
 layer_max=layer_max,
-score_min=score_min,
-score_max=score_max,
-random_only_min=random_only_min,
-random_only_max=random_only_max,
 polarity=polarity,
 explainer=explainer,
 simulator=simulator,
 scan=scan,
-sort=sort,
-cursor=cursor,
-limit=limit,
+score_min=score_min,
+score_max=score_max,
+random_only_min=random_only_min,
+random_only_max=random_only_max,
 
     )).parsed

@@ -22,10 +22,13 @@ def _get_kwargs(
     *,
     q: str | Unset = '',
     model: None | str | Unset = UNSET,
-    layer_min: int | None | Unset = UNSET,
-    layer_max: int | None | Unset = UNSET,
     neuron_min: int | None | Unset = UNSET,
     neuron_max: int | None | Unset = UNSET,
+    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+    layer_min: int | None | Unset = UNSET,
+    layer_max: int | None | Unset = UNSET,
     polarity: None | Polarity | Unset = UNSET,
     explainer: None | str | Unset = UNSET,
     simulator: None | SimulatorKind | Unset = UNSET,
@@ -34,9 +37,6 @@ def _get_kwargs(
     score_max: float | None | Unset = UNSET,
     random_only_min: float | None | Unset = UNSET,
     random_only_max: float | None | Unset = UNSET,
-    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
-    cursor: None | str | Unset = UNSET,
-    limit: int | Unset = 20,
 
 ) -> dict[str, Any]:
     
@@ -54,20 +54,6 @@ def _get_kwargs(
         json_model = model
     params["model"] = json_model
 
-    json_layer_min: int | None | Unset
-    if isinstance(layer_min, Unset):
-        json_layer_min = UNSET
-    else:
-        json_layer_min = layer_min
-    params["layer_min"] = json_layer_min
-
-    json_layer_max: int | None | Unset
-    if isinstance(layer_max, Unset):
-        json_layer_max = UNSET
-    else:
-        json_layer_max = layer_max
-    params["layer_max"] = json_layer_max
-
     json_neuron_min: int | None | Unset
     if isinstance(neuron_min, Unset):
         json_neuron_min = UNSET
@@ -81,6 +67,35 @@ def _get_kwargs(
     else:
         json_neuron_max = neuron_max
     params["neuron_max"] = json_neuron_max
+
+    json_sort: str | Unset = UNSET
+    if not isinstance(sort, Unset):
+        json_sort = sort.value
+
+    params["sort"] = json_sort
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params["limit"] = limit
+
+    json_layer_min: int | None | Unset
+    if isinstance(layer_min, Unset):
+        json_layer_min = UNSET
+    else:
+        json_layer_min = layer_min
+    params["layer_min"] = json_layer_min
+
+    json_layer_max: int | None | Unset
+    if isinstance(layer_max, Unset):
+        json_layer_max = UNSET
+    else:
+        json_layer_max = layer_max
+    params["layer_max"] = json_layer_max
 
     json_polarity: None | str | Unset
     if isinstance(polarity, Unset):
@@ -141,21 +156,6 @@ def _get_kwargs(
     else:
         json_random_only_max = random_only_max
     params["random_only_max"] = json_random_only_max
-
-    json_sort: str | Unset = UNSET
-    if not isinstance(sort, Unset):
-        json_sort = sort.value
-
-    params["sort"] = json_sort
-
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
-
-    params["limit"] = limit
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -263,10 +263,13 @@ def sync_detailed(
     client: AuthenticatedClient,
     q: str | Unset = '',
     model: None | str | Unset = UNSET,
-    layer_min: int | None | Unset = UNSET,
-    layer_max: int | None | Unset = UNSET,
     neuron_min: int | None | Unset = UNSET,
     neuron_max: int | None | Unset = UNSET,
+    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+    layer_min: int | None | Unset = UNSET,
+    layer_max: int | None | Unset = UNSET,
     polarity: None | Polarity | Unset = UNSET,
     explainer: None | str | Unset = UNSET,
     simulator: None | SimulatorKind | Unset = UNSET,
@@ -275,9 +278,6 @@ def sync_detailed(
     score_max: float | None | Unset = UNSET,
     random_only_min: float | None | Unset = UNSET,
     random_only_max: float | None | Unset = UNSET,
-    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
-    cursor: None | str | Unset = UNSET,
-    limit: int | Unset = 20,
 
 ) -> Response[ExplanationSearchPage | Problem]:
     """ Search Explanations
@@ -288,10 +288,14 @@ def sync_detailed(
         q (str | Unset): Words and "quoted phrases": matched by meaning (sentence embeddings) and
             by keyword; every quoted phrase must appear. Empty: filters alone. Default: ''.
         model (None | str | Unset):
-        layer_min (int | None | Unset):
-        layer_max (int | None | Unset):
         neuron_min (int | None | Unset):
         neuron_max (int | None | Unset):
+        sort (SearchExplanationsSort | Unset): relevance to `q`, or the top-and-random score.
+            Default: SearchExplanationsSort.RELEVANCE.
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 20.
+        layer_min (int | None | Unset):
+        layer_max (int | None | Unset):
         polarity (None | Polarity | Unset):
         explainer (None | str | Unset): An LLM profile.
         simulator (None | SimulatorKind | Unset):
@@ -300,10 +304,6 @@ def sync_detailed(
         score_max (float | None | Unset):
         random_only_min (float | None | Unset):
         random_only_max (float | None | Unset):
-        sort (SearchExplanationsSort | Unset): relevance to `q`, or the top-and-random score.
-            Default: SearchExplanationsSort.RELEVANCE.
-        cursor (None | str | Unset):
-        limit (int | Unset):  Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -317,10 +317,13 @@ def sync_detailed(
     kwargs = _get_kwargs(
         q=q,
 model=model,
-layer_min=layer_min,
-layer_max=layer_max,
 neuron_min=neuron_min,
 neuron_max=neuron_max,
+sort=sort,
+cursor=cursor,
+limit=limit,
+layer_min=layer_min,
+layer_max=layer_max,
 polarity=polarity,
 explainer=explainer,
 simulator=simulator,
@@ -329,9 +332,6 @@ score_min=score_min,
 score_max=score_max,
 random_only_min=random_only_min,
 random_only_max=random_only_max,
-sort=sort,
-cursor=cursor,
-limit=limit,
 
     )
 
@@ -346,10 +346,13 @@ def sync(
     client: AuthenticatedClient,
     q: str | Unset = '',
     model: None | str | Unset = UNSET,
-    layer_min: int | None | Unset = UNSET,
-    layer_max: int | None | Unset = UNSET,
     neuron_min: int | None | Unset = UNSET,
     neuron_max: int | None | Unset = UNSET,
+    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+    layer_min: int | None | Unset = UNSET,
+    layer_max: int | None | Unset = UNSET,
     polarity: None | Polarity | Unset = UNSET,
     explainer: None | str | Unset = UNSET,
     simulator: None | SimulatorKind | Unset = UNSET,
@@ -358,9 +361,6 @@ def sync(
     score_max: float | None | Unset = UNSET,
     random_only_min: float | None | Unset = UNSET,
     random_only_max: float | None | Unset = UNSET,
-    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
-    cursor: None | str | Unset = UNSET,
-    limit: int | Unset = 20,
 
 ) -> ExplanationSearchPage | Problem | None:
     """ Search Explanations
@@ -371,10 +371,14 @@ def sync(
         q (str | Unset): Words and "quoted phrases": matched by meaning (sentence embeddings) and
             by keyword; every quoted phrase must appear. Empty: filters alone. Default: ''.
         model (None | str | Unset):
-        layer_min (int | None | Unset):
-        layer_max (int | None | Unset):
         neuron_min (int | None | Unset):
         neuron_max (int | None | Unset):
+        sort (SearchExplanationsSort | Unset): relevance to `q`, or the top-and-random score.
+            Default: SearchExplanationsSort.RELEVANCE.
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 20.
+        layer_min (int | None | Unset):
+        layer_max (int | None | Unset):
         polarity (None | Polarity | Unset):
         explainer (None | str | Unset): An LLM profile.
         simulator (None | SimulatorKind | Unset):
@@ -383,10 +387,6 @@ def sync(
         score_max (float | None | Unset):
         random_only_min (float | None | Unset):
         random_only_max (float | None | Unset):
-        sort (SearchExplanationsSort | Unset): relevance to `q`, or the top-and-random score.
-            Default: SearchExplanationsSort.RELEVANCE.
-        cursor (None | str | Unset):
-        limit (int | Unset):  Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -401,10 +401,13 @@ def sync(
         client=client,
 q=q,
 model=model,
-layer_min=layer_min,
-layer_max=layer_max,
 neuron_min=neuron_min,
 neuron_max=neuron_max,
+sort=sort,
+cursor=cursor,
+limit=limit,
+layer_min=layer_min,
+layer_max=layer_max,
 polarity=polarity,
 explainer=explainer,
 simulator=simulator,
@@ -413,9 +416,6 @@ score_min=score_min,
 score_max=score_max,
 random_only_min=random_only_min,
 random_only_max=random_only_max,
-sort=sort,
-cursor=cursor,
-limit=limit,
 
     ).parsed
 
@@ -424,10 +424,13 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     q: str | Unset = '',
     model: None | str | Unset = UNSET,
-    layer_min: int | None | Unset = UNSET,
-    layer_max: int | None | Unset = UNSET,
     neuron_min: int | None | Unset = UNSET,
     neuron_max: int | None | Unset = UNSET,
+    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+    layer_min: int | None | Unset = UNSET,
+    layer_max: int | None | Unset = UNSET,
     polarity: None | Polarity | Unset = UNSET,
     explainer: None | str | Unset = UNSET,
     simulator: None | SimulatorKind | Unset = UNSET,
@@ -436,9 +439,6 @@ async def asyncio_detailed(
     score_max: float | None | Unset = UNSET,
     random_only_min: float | None | Unset = UNSET,
     random_only_max: float | None | Unset = UNSET,
-    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
-    cursor: None | str | Unset = UNSET,
-    limit: int | Unset = 20,
 
 ) -> Response[ExplanationSearchPage | Problem]:
     """ Search Explanations
@@ -449,10 +449,14 @@ async def asyncio_detailed(
         q (str | Unset): Words and "quoted phrases": matched by meaning (sentence embeddings) and
             by keyword; every quoted phrase must appear. Empty: filters alone. Default: ''.
         model (None | str | Unset):
-        layer_min (int | None | Unset):
-        layer_max (int | None | Unset):
         neuron_min (int | None | Unset):
         neuron_max (int | None | Unset):
+        sort (SearchExplanationsSort | Unset): relevance to `q`, or the top-and-random score.
+            Default: SearchExplanationsSort.RELEVANCE.
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 20.
+        layer_min (int | None | Unset):
+        layer_max (int | None | Unset):
         polarity (None | Polarity | Unset):
         explainer (None | str | Unset): An LLM profile.
         simulator (None | SimulatorKind | Unset):
@@ -461,10 +465,6 @@ async def asyncio_detailed(
         score_max (float | None | Unset):
         random_only_min (float | None | Unset):
         random_only_max (float | None | Unset):
-        sort (SearchExplanationsSort | Unset): relevance to `q`, or the top-and-random score.
-            Default: SearchExplanationsSort.RELEVANCE.
-        cursor (None | str | Unset):
-        limit (int | Unset):  Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -478,10 +478,13 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         q=q,
 model=model,
-layer_min=layer_min,
-layer_max=layer_max,
 neuron_min=neuron_min,
 neuron_max=neuron_max,
+sort=sort,
+cursor=cursor,
+limit=limit,
+layer_min=layer_min,
+layer_max=layer_max,
 polarity=polarity,
 explainer=explainer,
 simulator=simulator,
@@ -490,9 +493,6 @@ score_min=score_min,
 score_max=score_max,
 random_only_min=random_only_min,
 random_only_max=random_only_max,
-sort=sort,
-cursor=cursor,
-limit=limit,
 
     )
 
@@ -507,10 +507,13 @@ async def asyncio(
     client: AuthenticatedClient,
     q: str | Unset = '',
     model: None | str | Unset = UNSET,
-    layer_min: int | None | Unset = UNSET,
-    layer_max: int | None | Unset = UNSET,
     neuron_min: int | None | Unset = UNSET,
     neuron_max: int | None | Unset = UNSET,
+    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 20,
+    layer_min: int | None | Unset = UNSET,
+    layer_max: int | None | Unset = UNSET,
     polarity: None | Polarity | Unset = UNSET,
     explainer: None | str | Unset = UNSET,
     simulator: None | SimulatorKind | Unset = UNSET,
@@ -519,9 +522,6 @@ async def asyncio(
     score_max: float | None | Unset = UNSET,
     random_only_min: float | None | Unset = UNSET,
     random_only_max: float | None | Unset = UNSET,
-    sort: SearchExplanationsSort | Unset = SearchExplanationsSort.RELEVANCE,
-    cursor: None | str | Unset = UNSET,
-    limit: int | Unset = 20,
 
 ) -> ExplanationSearchPage | Problem | None:
     """ Search Explanations
@@ -532,10 +532,14 @@ async def asyncio(
         q (str | Unset): Words and "quoted phrases": matched by meaning (sentence embeddings) and
             by keyword; every quoted phrase must appear. Empty: filters alone. Default: ''.
         model (None | str | Unset):
-        layer_min (int | None | Unset):
-        layer_max (int | None | Unset):
         neuron_min (int | None | Unset):
         neuron_max (int | None | Unset):
+        sort (SearchExplanationsSort | Unset): relevance to `q`, or the top-and-random score.
+            Default: SearchExplanationsSort.RELEVANCE.
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 20.
+        layer_min (int | None | Unset):
+        layer_max (int | None | Unset):
         polarity (None | Polarity | Unset):
         explainer (None | str | Unset): An LLM profile.
         simulator (None | SimulatorKind | Unset):
@@ -544,10 +548,6 @@ async def asyncio(
         score_max (float | None | Unset):
         random_only_min (float | None | Unset):
         random_only_max (float | None | Unset):
-        sort (SearchExplanationsSort | Unset): relevance to `q`, or the top-and-random score.
-            Default: SearchExplanationsSort.RELEVANCE.
-        cursor (None | str | Unset):
-        limit (int | Unset):  Default: 20.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -562,10 +562,13 @@ async def asyncio(
         client=client,
 q=q,
 model=model,
-layer_min=layer_min,
-layer_max=layer_max,
 neuron_min=neuron_min,
 neuron_max=neuron_max,
+sort=sort,
+cursor=cursor,
+limit=limit,
+layer_min=layer_min,
+layer_max=layer_max,
 polarity=polarity,
 explainer=explainer,
 simulator=simulator,
@@ -574,8 +577,5 @@ score_min=score_min,
 score_max=score_max,
 random_only_min=random_only_min,
 random_only_max=random_only_max,
-sort=sort,
-cursor=cursor,
-limit=limit,
 
     )).parsed
