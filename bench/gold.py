@@ -7,7 +7,9 @@ Builds the gold test's excerpts (Brown text cut by minilm-l6's tokenizer, 32 tok
 runs every gold neuron (or those named by --neuron) through `interp.gold.check_neuron`, and
 prints per neuron the gold explanation's score, the wrong ones', their agreement and the
 seconds it took; then the means the issue's thresholds are about. Identical model calls are
-answered from memory (check_neuron simulates each explanation twice).
+answered from memory (check_neuron simulates each explanation twice). `--set mixed=1` (or
+shots, calibrated, context) switches a design flag of `interp.binary_simulation`;
+`--top-k 12 --random-k 9` is the small case tests/integration/test_gold.py runs.
 """
 
 from __future__ import annotations

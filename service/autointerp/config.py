@@ -135,6 +135,9 @@ def _default_profiles() -> dict[str, LLMProfile]:
     return {
         "lexical": LLMProfile(backend="lexical"),
         "local": LLMProfile(backend="transformers", model="smollm2-135m"),
+        # The best offline simulator: simulator "binary" on it passes the token-set gold
+        # checks (bench/README.md, "Local simulator designs").
+        "local-qwen": LLMProfile(backend="transformers", model="qwen2.5-coder-0.5b"),
     }
 
 

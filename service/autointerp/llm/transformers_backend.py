@@ -189,7 +189,7 @@ class LocalCausalModel:
             prefix_cache = None
             if shared:
                 prefix = torch.tensor([prompts[0][:shared]], device=model.device)
-                prefix_cache = model(input_ids=prefix, use_cache=True).past_key_values
+                prefix_cache = model(input_ids=prefix, use_cache=True, logits_to_keep=1).cache
             for start in range(0, len(prompts), _ANSWER_BATCH):
                 batch = [p[shared:] for p in prompts[start : start + _ANSWER_BATCH]]
                 width = max(len(b) for b in batch)
@@ -200,9 +200,16 @@ class LocalCausalModel:
                 if prefix_cache is not None:
                     cache = copy.deepcopy(prefix_cache)
                     cache.batch_repeat_interleave(len(batch))
-                logits = model(input_ids=ids, past_key_values=cache, use_cache=True).logits
-                last = torch.tensor([len(b) - 1 for b in batch], device=model.device)
-                logprobs = torch.log_softmax(logits[torch.arange(len(batch)), last].float(), -1)
+                # Only the positions some row answers at go through the output layer.
+                keep = sorted({len(b) - 1 for b in batch})
+                logits = model(
+                    input_ids=ids,
+                    cache=cache,
+                    use_cache=True,
+                    logits_to_keep=torch.tensor(keep, device=model.device),
+                ).logits
+                at = torch.tensor([keep.index(len(b) - 1) for b in batch], device=model.device)
+                logprobs = torch.log_softmax(logits[torch.arange(len(batch)), at].float(), -1)
                 for row in logprobs:
                     rows.append(
                         {c: float(row[i]) for c, i in zip(candidates, candidate_ids, strict=True)}

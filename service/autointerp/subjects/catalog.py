@@ -149,6 +149,7 @@ def join_parts(source: ModelSource) -> None:
                 shutil.copyfileobj(handle, out, 1 << 24)
     partial.rename(target)
 
+
 # The built-in random GPT-2's configuration (its vocabulary is its tokenizer's).
 TINY_GPT2_CONFIG: dict[str, Any] = {
     "model_type": "gpt2",

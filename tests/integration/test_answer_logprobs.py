@@ -1,0 +1,44 @@
+"""The local backend's answer logprobs: chats that share a beginning run it once and the rest
+in right-padded batches; each answer's distribution equals a plain forward pass's."""
+
+import pytest
+import torch
+
+from autointerp.interp.prompts import ChatMessage
+from autointerp.llm import transformers_backend
+from autointerp.llm.transformers_backend import LocalCausalModel
+from autointerp.subjects.catalog import ModelCatalog, builtin_sources
+from autointerp.subjects.loading import ModelLoader
+
+pytestmark = pytest.mark.integration
+
+
+async def test_shared_prefix_batches_read_what_one_forward_pass_reads(data_dir, monkeypatch):
+    loader = ModelLoader(ModelCatalog(builtin_sources()), data_dir / "models")
+    backend = LocalCausalModel(loader, "smollm2-135m")
+    monkeypatch.setattr(transformers_backend, "_ANSWER_BATCH", 2)  # rows over several batches
+    words = ["red", "dog", "a table, a long piece of furniture", "blue"]
+    chats = [
+        [ChatMessage("system", "Answer Yes or No."), ChatMessage("user", f"Is {w} a color?")]
+        for w in words
+    ]
+    result = await backend.answer_logprobs(chats, ["Yes", "No"])
+    full_lengths = 0
+    model, tokenizer = loader.model("smollm2-135m"), loader.tokenizer("smollm2-135m")
+    for chat, read in zip(chats, result.logprobs, strict=True):
+        ids = tokenizer.apply_chat_template(
+            [{"role": m.role, "content": m.content} for m in chat],
+            add_generation_prompt=True,
+            return_tensors="pt",
+            return_dict=True,
+        )["input_ids"]
+        full_lengths += ids.shape[1]
+        with torch.inference_mode():
+            logprobs = torch.log_softmax(model(input_ids=ids).logits[0, -1].float(), -1)
+        for answer in ("Yes", "No"):
+            token = tokenizer(answer, add_special_tokens=False)["input_ids"][0]
+            assert read[answer] == pytest.approx(float(logprobs[token]), abs=1e-3)
+    assert result.usage.calls == 1
+    # The shared beginning ran (and is counted) once, not once per chat.
+    shared = (full_lengths - result.usage.prompt_tokens) / (len(chats) - 1)
+    assert shared >= 10

@@ -1,0 +1,98 @@
+"""The binary simulator's reading of answer logits, with a scripted scorer (no model)."""
+
+import math
+from collections.abc import Sequence
+
+import pytest
+from fakeredis import FakeAsyncRedis
+
+from autointerp.interp import binary_simulation as bs
+from autointerp.interp.errors import InvalidRequest
+from autointerp.interp.evaluation import simulate
+from autointerp.interp.ports import AnswerLogprobsResult, Usage
+from autointerp.interp.prompts import ChatMessage
+from autointerp.interp.simulation import SimulatorKind, check_simulator
+from autointerp.llm.cache import CachedLanguageModel
+
+
+class Scripted:
+    """Says yes (P = 0.9) to a word when the explanation quotes it, else P(yes) = 0.3; under
+    a neutral explanation, P(yes) = 0.3 for every word but 'the' (0.6)."""
+
+    supports_prompt_logprobs = False
+    supports_answer_logprobs = True
+
+    def __init__(self) -> None:
+        self.asked: list[list[str]] = []
+
+    async def answer_logprobs(
+        self, chats: Sequence[Sequence[ChatMessage]], candidates: Sequence[str]
+    ) -> AnswerLogprobsResult:
+        rows = []
+        asked = []
+        for chat in chats:
+            question = chat[-1].content
+            explanation = question.split("\n")[0]
+            word = question.rsplit('"', 2)[-2]
+            asked.append(word)
+            neutral = any(n in explanation for n in bs.NEUTRALS)
+            if neutral:
+                yes = 0.6 if word == "the" else 0.3
+            else:
+                yes = 0.9 if f'"{word}"' in explanation else 0.3
+            row = {
+                c: math.log(yes / 2) if c in bs.YES else math.log((1 - yes) / 2) for c in candidates
+            }
+            rows.append(row)
+        self.asked.append(asked)
+        return AnswerLogprobsResult(rows, Usage(prompt_tokens=len(chats), calls=1))
+
+
+async def test_each_distinct_word_is_asked_once_and_read_against_the_neutral_prior():
+    scorer = Scripted()
+    excerpts = [["the", " cat", " and"], ["and", " the"]]
+    simulation = await bs.simulate_binary(scorer, 'the word "and"', excerpts, calibrated=True)
+    assert scorer.asked[0] == ["the", "cat", "and"]  # the explanation's questions
+    assert len(scorer.asked) == 1 + len(bs.NEUTRALS)
+    and_value = simulation.values[0][2]
+    assert simulation.values[1][0] == and_value
+    # A word the explanation does not change reads 5 (no shift from the prior).
+    assert and_value > 9 > 5 == pytest.approx(simulation.values[0][1])
+    # 'the' is likely "yes" whatever the model is told: the prior brings it below 'cat'.
+    assert simulation.values[0][0] < simulation.values[0][1]
+    assert simulation.usage.calls == 1 + len(bs.NEUTRALS)
+
+
+async def test_uncalibrated_values_are_p_yes():
+    simulation = await bs.simulate_binary(Scripted(), 'the word "cat"', [["cat", "dog"]], False)
+    assert simulation.values == [[pytest.approx(9.0), pytest.approx(3.0)]]
+
+
+async def test_the_binary_simulator_needs_answer_logits():
+    with pytest.raises(InvalidRequest, match="binary"):
+        check_simulator(SimulatorKind.binary, True, True, answer_logprobs=False)
+    check_simulator(SimulatorKind.binary, True, False, answer_logprobs=True)
+    scored = await simulate(SimulatorKind.binary, Scripted(), 'the word "cat"', [["a", "cat"]])
+    assert scored.values[0][1] > scored.values[0][0]
+
+
+async def test_answer_logprobs_are_cached_and_the_capability_passes_through():
+    redis = FakeAsyncRedis()
+    inner = Scripted()
+    model = CachedLanguageModel(inner, redis, {"backend": "transformers", "model": "m"}, "test")
+    assert bs.supports_answer_logprobs(model)
+    first = await bs.simulate_binary(model, 'the word "cat"', [["a", "cat"]])
+    again = await bs.simulate_binary(model, 'the word "cat"', [["a", "cat"]])
+    assert again.values == first.values
+    assert len(inner.asked) == 1 + len(bs.NEUTRALS)  # the second simulation read Redis only
+    assert again.usage.cached_calls == again.usage.calls == 1 + len(bs.NEUTRALS)
+
+
+def test_a_model_without_answer_logits_is_refused():
+    class ChatOnly:
+        supports_prompt_logprobs = False
+
+    assert not bs.supports_answer_logprobs(ChatOnly())
+    assert not bs.supports_answer_logprobs(
+        CachedLanguageModel(ChatOnly(), FakeAsyncRedis(), {}, "test")  # type: ignore[arg-type]
+    )
