@@ -83,3 +83,10 @@ def test_gold_neurons_fire_where_their_explanations_say():
         "numbers": [" 1961"],
         "quote-second-half": [" dog", " ran"],
     }
+    # minilm-l6's word pieces split Brown's `` and '' in two.
+    pieces = ["he", "said", "`", "`", "the", "old", "dog", "ran", "'", "'", "in"]
+    quote = next(n for n in GOLD_NEURONS if n.name == "quote-second-half")
+    assert [t for t, a in zip(pieces, quote.activations(pieces), strict=True) if a] == [
+        "dog",
+        "ran",
+    ]

@@ -26,8 +26,9 @@ from autointerp.interp.splits import Split, split_records
 Fires = Callable[[Sequence[str], int], bool]
 """Whether a neuron fires at position i of an excerpt's tokens."""
 
-_OPENING = {"``", '"', "\u201c"}
-_CLOSING = {"''", '"', "\u201d"}
+# Brown's quotation marks are `` and ''; a word-piece tokenizer splits each into two tokens.
+_OPENING = {"``", "`", '"', "\u201c"}
+_CLOSING = {"''", "'", '"', "\u201d"}
 _PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "we", "i"}
 
 
@@ -54,6 +55,8 @@ def _second_half_of_quote(tokens: Sequence[str], i: int) -> bool:
     for position, token in enumerate(tokens):
         word = token.strip()
         if start is None and word in _OPENING:
+            start = position
+        elif start == position - 1 and word == "`":  # the second half of a split ``
             start = position
         elif start is not None and word in _CLOSING:
             inside = position - start - 1
