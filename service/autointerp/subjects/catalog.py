@@ -12,13 +12,14 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import mmap
 import shutil
+import struct
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import gguf
 from huggingface_hub import hf_hub_download, try_to_load_from_cache
 
 from autointerp.config import ModelConfig
@@ -258,20 +259,86 @@ _GGUF_MODEL_TYPES = {
 }
 
 
+_GGUF_SCALARS = {
+    0: "B",
+    1: "b",
+    2: "H",
+    3: "h",
+    4: "I",
+    5: "i",
+    6: "f",
+    7: "?",
+    10: "Q",
+    11: "q",
+    12: "d",
+}
+_GGUF_STRING, _GGUF_ARRAY = 8, 9
+
+
+class _GgufHeader:
+    """Reads values at offsets of a GGUF file's header (little-endian, as the format is)."""
+
+    def __init__(self, data: mmap.mmap) -> None:
+        self.data = data
+
+    def string(self, at: int) -> tuple[str, int]:
+        (length,) = struct.unpack_from("<Q", self.data, at)
+        return self.data[at + 8 : at + 8 + length].decode("utf-8", "replace"), at + 8 + length
+
+    def skip(self, kind: int, at: int) -> int:
+        """The offset after a value of this type."""
+        if kind in _GGUF_SCALARS:
+            return at + struct.calcsize(_GGUF_SCALARS[kind])
+        if kind == _GGUF_STRING:
+            return self.string(at)[1]
+        inner, items = struct.unpack_from("<IQ", self.data, at)
+        at += 12
+        if inner in _GGUF_SCALARS:
+            return at + items * struct.calcsize(_GGUF_SCALARS[inner])
+        for _ in range(items):
+            at = self.skip(inner, at)
+        return at
+
+    def value(self, kind: int, at: int) -> Any:
+        """A scalar or string value; None for an array (not decoded)."""
+        if kind in _GGUF_SCALARS:
+            return struct.unpack_from("<" + _GGUF_SCALARS[kind], self.data, at)[0]
+        return self.string(at)[0] if kind == _GGUF_STRING else None
+
+
+def _gguf_metadata(path: Path) -> dict[str, Any]:
+    """A GGUF file's scalar and string metadata, read from its header alone: arrays (the
+    vocabulary: 150k strings in some models) are skipped, not decoded, and no tensor is
+    touched; gguf.GGUFReader decodes everything, seconds for a large vocabulary."""
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data[:4] != b"GGUF":
+            raise InvalidRequest(f"{path} is not a GGUF file")
+        header, found = _GgufHeader(data), {}
+        (count,) = struct.unpack_from("<Q", data, 16)  # after the magic, version, tensor count
+        offset = 24
+        for _ in range(count):
+            key, offset = header.string(offset)
+            (kind,) = struct.unpack_from("<I", data, offset)
+            if (value := header.value(kind, offset + 4)) is not None:
+                found[key] = value
+            offset = header.skip(kind, offset + 4)
+        return found
+
+
 def _gguf_config(path: Path) -> dict[str, Any]:
-    fields = gguf.GGUFReader(path).fields
-    architecture = str(fields["general.architecture"].contents())
+    fields = _gguf_metadata(path)
+    architecture = str(fields["general.architecture"])
     model_type = _GGUF_MODEL_TYPES.get(architecture, architecture)
     if model_type == "gpt2":
         return {
             "model_type": model_type,
-            "n_layer": int(fields["gpt2.block_count"].contents()),
-            "n_inner": int(fields["gpt2.feed_forward_length"].contents()),
+            "n_layer": int(fields["gpt2.block_count"]),
+            "n_inner": int(fields["gpt2.feed_forward_length"]),
         }
     return {
         "model_type": model_type,
-        "num_hidden_layers": int(fields[f"{architecture}.block_count"].contents()),
-        "intermediate_size": int(fields[f"{architecture}.feed_forward_length"].contents()),
+        "num_hidden_layers": int(fields[f"{architecture}.block_count"]),
+        "intermediate_size": int(fields[f"{architecture}.feed_forward_length"]),
     }
 
 
