@@ -8,6 +8,12 @@ explainers write, combined; each document's vector is its phrase's real sentence
 (all-MiniLM-L6-v2) with a little noise, so neighbours are as dense as in a real index. Each
 query is embedded for real (that time is reported apart: it does not grow with N). The
 brute-force baseline filters every document in Python and compares the survivors' vectors.
+
+From the index's `exact_below` rows on, a search scores a reduced copy first and only its best
+candidates exactly; recall@20 is then measured over random queries (one to three words drawn
+from the explanations' vocabulary and a few others, embedded for real) against the same
+index's exact search (`exact=True`), by meaning alone and with the words as keywords too, with
+the benchmark's filters and with none.
 """
 
 from __future__ import annotations
@@ -60,6 +66,31 @@ FRAMES = [
     "{} after a comma",
 ]
 QUERIES = ["digits", "weather", "city names", "quotation", "years", "money", "capital letters"]
+OTHER_WORDS = "music food animals code emotion science history letter digit speech place time"
+
+
+def _random_queries(count: int) -> list[str]:
+    words = {w.strip(",'") for t in [*SUBJECTS, *FRAMES, *QUERIES] for w in t.split()}
+    vocabulary = sorted((words - {"{}", ""}) | set(OTHER_WORDS.split()))
+    rng = random.Random(0)
+    return [" ".join(rng.sample(vocabulary, rng.randint(1, 3))) for _ in range(count)]
+
+
+def _recall(
+    index: SearchIndex, texts: list[str], vectors: np.ndarray, filters: SearchFilters
+) -> tuple[float, float, float]:
+    """Recall@20 of the default search against the exact one, by meaning alone and with the
+    words as keywords, and the share of pages identical to the exact one (hits and order)."""
+    found, identical = {"": 0, "text": 0}, 0
+    for text, vector in zip(texts, vectors, strict=True):
+        for kind, words in (("", ""), ("text", text)):
+            hits, _ = index.search(vector, words, filters, limit=20)
+            exact, _ = index.search(vector, words, filters, limit=20, exact=True)
+            ids = [h.document.operation_id for h in hits]
+            reference = [h.document.operation_id for h in exact]
+            found[kind] += len(set(ids) & set(reference)) / max(1, len(reference))
+            identical += ids == reference
+    return found[""] / len(texts), found["text"] / len(texts), identical / (2 * len(texts))
 
 
 def _documents(size: int, rng: random.Random) -> tuple[list[IndexedExplanation], list[int]]:
@@ -111,6 +142,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=40)
+    parser.add_argument("--recall-queries", type=int, default=200)
     args = parser.parse_args()
     embedder = SentenceEmbedder(Path(".autointerp/models"))
     texts = [frame.format(s) for s in SUBJECTS for frame in FRAMES]
@@ -118,6 +150,8 @@ def main() -> None:
     started = time.perf_counter()
     query_vectors = embedder.embed(QUERIES)
     embed_ms = (time.perf_counter() - started) / len(QUERIES) * 1000
+    recall_texts = _random_queries(args.recall_queries)
+    recall_vectors = embedder.embed(recall_texts)
     filters = SearchFilters(model="smollm2-135m", layer_min=4, layer_max=30, score_min=0.3)
     print(f"query embedding: {embed_ms:.1f} ms per query (not counted below)")
     for size in args.sizes:
@@ -131,7 +165,7 @@ def main() -> None:
         for start in range(0, size, 50_000):
             index.add(docs[start : start + 50_000], vectors[start : start + 50_000])
         build_s = time.perf_counter() - started
-        ours, brute = [], []
+        ours, brute, same = [], [], 0
         for q in range(args.queries):
             text, vector = QUERIES[q % len(QUERIES)], query_vectors[q % len(QUERIES)]
             started = time.perf_counter()
@@ -140,17 +174,28 @@ def main() -> None:
             started = time.perf_counter()
             expected = _brute_force(docs, vectors, vector, filters, 20)
             brute.append(time.perf_counter() - started)
-            # Untimed: by meaning alone (no words to match), the index returns exactly what
-            # brute force finds.
+            # Untimed: by meaning alone (no words to match), what brute force finds; always
+            # so where the index is exact.
             by_meaning, _ = index.search(vector, "", filters, limit=20)
             found = [int(h.document.operation_id, 16) for h in by_meaning]
-            assert found == expected, (text, found[:5], expected[:5])
+            assert found == expected or size >= index.exact_below, (text, found[:5], expected[:5])
+            same += found == expected
         ours_ms, brute_ms = statistics.median(ours) * 1000, statistics.median(brute) * 1000
+        ours_p95, brute_p95 = (statistics.quantiles(t, n=20)[-1] * 1000 for t in (ours, brute))
         print(
-            f"{size:>9} explanations: search median {ours_ms:6.1f} ms, brute force "
-            f"{brute_ms:7.1f} ms, {brute_ms / ours_ms:5.1f}x; index arrays "
-            f"{index.memory_bytes() / 2**20:.0f} MB, built in {build_s:.1f} s"
+            f"{size:>9} explanations: search median {ours_ms:6.1f} ms (p95 {ours_p95:6.1f}), "
+            f"brute force {brute_ms:7.1f} ms (p95 {brute_p95:6.1f}), {brute_ms / ours_ms:5.1f}x; "
+            f"index arrays {index.memory_bytes() / 2**20:.0f} MB, built in {build_s:.1f} s; "
+            f"by meaning = brute force in {same}/{args.queries}"
         )
+        if size >= index.exact_below:
+            for name, where in (("filters on", filters), ("no filters", SearchFilters())):
+                meaning, keyword, identical = _recall(index, recall_texts, recall_vectors, where)
+                print(
+                    f"{'':>9} recall@20 against exact, {len(recall_texts)} random queries, "
+                    f"{name}: by meaning {meaning:.4f}, with keywords {keyword:.4f}; "
+                    f"pages identical {identical:.1%}"
+                )
         del index, docs, vectors
 
 
