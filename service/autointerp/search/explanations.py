@@ -70,6 +70,12 @@ def _cursor(fingerprint: str, offset: int) -> str:
     return base64.urlsafe_b64encode(f"{fingerprint}:{offset}".encode()).decode()
 
 
+def _page(hits: list[Hit], total: int, fingerprint: str, offset: int) -> Page:
+    """The page of hits starting at `offset`, with the cursor of the next one if any."""
+    following = offset + len(hits)
+    return Page(hits, total, _cursor(fingerprint, following) if following < total else None)
+
+
 def _offset(cursor: str | None, fingerprint: str) -> int:
     if cursor is None:
         return 0
@@ -144,8 +150,7 @@ class ExplanationSearch:
         if query.strip():
             vector = (await asyncio.to_thread(self.embedder.embed, [query]))[0]
         hits, total = self.index.search(vector, query, filters, sort, offset, limit)
-        following = offset + len(hits)
-        return Page(hits, total, _cursor(fingerprint, following) if following < total else None)
+        return _page(hits, total, fingerprint, offset)
 
     async def neurons(
         self, filters: SearchFilters, sort: str, cursor: str | None, limit: int
@@ -156,9 +161,7 @@ class ExplanationSearch:
         offset = _offset(cursor, fingerprint)
         await self.refresh()
         page = self.index.neurons(filters, sort, offset, limit)
-        following = offset + len(page.hits)
-        next_cursor = _cursor(fingerprint, following) if following < page.total else None
-        return NeuronListing(Page(page.hits, page.total, next_cursor), page.histogram)
+        return NeuronListing(_page(page.hits, page.total, fingerprint, offset), page.histogram)
 
     async def backfill(self, results_pattern: str) -> int:
         """Index every stored result that is not yet (results stored before search existed);
