@@ -42,3 +42,33 @@ async def test_shared_prefix_batches_read_what_one_forward_pass_reads(data_dir, 
     # The shared beginning ran (and is counted) once, not once per chat.
     shared = (full_lengths - result.usage.prompt_tokens) / (len(chats) - 1)
     assert shared >= 10
+
+
+async def test_a_bfloat16_model_answers_at_float32_resolution(data_dir):
+    # Qwen2.5-Coder-0.5B runs in bfloat16 on the CPU, where a logit near 20 is rounded to
+    # 1/8: as coarse as the Yes/No difference the binary simulator reads. The candidates'
+    # logits are taken from the final hidden state in float32 instead.
+    loader = ModelLoader(ModelCatalog(builtin_sources()), data_dir / "models")
+    backend = LocalCausalModel(loader, "qwen2.5-coder-0.5b")
+    model, tokenizer = loader.model("qwen2.5-coder-0.5b"), loader.tokenizer("qwen2.5-coder-0.5b")
+    assert model.dtype == torch.bfloat16
+    words = ["dog", "cat", "table", "run", "blue", "the", "1961", "quickly"]
+    chats = [[ChatMessage("user", f'Does "{w}" name an animal? Answer Yes or No.')] for w in words]
+    result = await backend.answer_logprobs(chats, ["Yes", "No"])
+    differences = [r["Yes"] - r["No"] for r in result.logprobs]
+    eighths = [abs(d * 8 - round(d * 8)) < 1e-6 for d in differences]
+    assert not all(eighths), differences
+    head = model.get_output_embeddings().weight
+    yes, no = (tokenizer(a, add_special_tokens=False)["input_ids"][0] for a in ("Yes", "No"))
+    for chat, difference in zip(chats, differences, strict=True):
+        ids = tokenizer.apply_chat_template(
+            [{"role": m.role, "content": m.content} for m in chat],
+            add_generation_prompt=True,
+            return_tensors="pt",
+            return_dict=True,
+        )["input_ids"]
+        with torch.inference_mode():
+            hidden = model(input_ids=ids, output_hidden_states=True).hidden_states[-1][0, -1]
+        expected = float(hidden.float() @ (head[yes].float() - head[no].float()))
+        # Batched with a shared prefix, bfloat16 hidden states round differently (by ~0.05).
+        assert difference == pytest.approx(expected, abs=0.15)

@@ -90,3 +90,11 @@ def test_gold_neurons_fire_where_their_explanations_say():
         "dog",
         "ran",
     ]
+    # An apostrophe inside the quotation does not close it.
+    inside = ["`", "`", "we", "'", "ll", "see", "the", "old", "dogs", "'", "'", "."]
+    assert [t for t, a in zip(inside, quote.activations(inside), strict=True) if a] == [
+        "see",
+        "the",
+        "old",
+        "dogs",
+    ]

@@ -175,3 +175,18 @@ def test_lexical_explainer_and_simulator_recover_a_token_neuron():
     assert explanation == "the tokens 'cat'"
     simulated = simulate_lexical(explanation, [[" the", " Cat", " dog"]])
     assert simulated.values == [[0.0, 10.0, 0.0]]
+
+
+def test_the_lexical_explainer_quotes_only_the_top_tokens_that_tell_where_it_fires():
+    # " sat" fired once (mean 0.4 where it occurs, so a top token) and is silent four times:
+    # quoting it would predict firing at all five.
+    records = [
+        record([" the", " cat", " sat"], [0.0, 5.0, 2.0]),
+        record([" a", " cat", " sat", " sat"], [0.0, 4.0, 0.0, 0.0]),
+        record([" sat", " sat", " on"], [0.0, 0.0, 0.0]),
+    ]
+    assert [t for t, _ in top_tokens(records)] == [" cat", " sat"]
+    assert lexical_explanation(records) == "the tokens 'cat'"
+    # A token that fires wherever it occurs is kept.
+    records.append(record([" mat"], [3.0]))
+    assert lexical_explanation(records) == "the tokens 'cat', 'mat'"

@@ -18,6 +18,8 @@ from autointerp.interp.prompts import (
     token_list_prompt,
 )
 from autointerp.interp.records import ActivationRecord
+from autointerp.interp.scoring import correlation, pool
+from autointerp.interp.simulation import simulate_lexical
 
 
 class ExplainerKind(StrEnum):
@@ -82,12 +84,29 @@ def top_tokens(records: Sequence[ActivationRecord], k: int = 10) -> list[tuple[s
     return sorted(positive, key=lambda item: (-item[1], item[0]))[:k]
 
 
+def _quoting(tokens: Sequence[str]) -> str:
+    return "the tokens " + ", ".join(f"'{t}'" for t in tokens)
+
+
 def lexical_explanation(records: Sequence[ActivationRecord], k: int = 10) -> str:
-    """A readable explanation from top tokens alone, quoting them (no language model)."""
-    tokens = [token.strip() for token, _ in top_tokens(records, k) if token.strip()]
+    """A readable explanation from top tokens alone, quoting them (no language model): of the
+    k top tokens, as many of the first as best tell where the neuron fires in `records`, the
+    lexical simulation of the quote whose correlation with the activations is highest.
+
+    Quoting all k lets in tokens that happened to fire once (on 25 SmolLM2-135M neurons,
+    bench/README.md "Quality", choosing the count raised the test score from 0.263 to 0.348)."""
+    tokens = list(dict.fromkeys(t.strip() for t, _ in top_tokens(records, k) if t.strip()))
     if not tokens:
         return "nothing in particular (it did not fire on these excerpts)"
-    return "the tokens " + ", ".join(f"'{t}'" for t in dict.fromkeys(tokens))
+    real = pool([r.activations for r in records])
+    excerpts = [r.tokens for r in records]
+    best, best_correlation = 1, -2.0
+    for count in range(1, len(tokens) + 1):
+        simulated = pool(simulate_lexical(_quoting(tokens[:count]), excerpts).values)
+        value = correlation(real, simulated)
+        if value is not None and value > best_correlation:  # ties keep the shorter quote
+            best, best_correlation = count, value
+    return _quoting(tokens[:best])
 
 
 def max_calls(samples: int) -> int:

@@ -27,8 +27,9 @@ Fires = Callable[[Sequence[str], int], bool]
 """Whether a neuron fires at position i of an excerpt's tokens."""
 
 # Brown's quotation marks are `` and ''; a word-piece tokenizer splits each into two tokens.
-_OPENING = {"``", "`", '"', "\u201c"}
-_CLOSING = {"''", "'", '"', "\u201d"}
+# A lone ' is an apostrophe (we'll, the dogs' bowls), never a quotation mark.
+_OPENING = {"``", '"', "\u201c"}
+_CLOSING = {"''", '"', "\u201d"}
 _PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "we", "i"}
 
 
@@ -49,20 +50,36 @@ def _number(tokens: Sequence[str], i: int) -> bool:
     return any(c.isdigit() for c in tokens[i])
 
 
+def _marks(tokens: Sequence[str]) -> list[tuple[int, int, str]]:
+    """The quotation marks of an excerpt as (first token, last token, kind), a mark split
+    into two tokens (` ` or ' ') taken as one."""
+    marks, position = [], 0
+    while position < len(tokens):
+        word = tokens[position].strip()
+        following = tokens[position + 1].strip() if position + 1 < len(tokens) else ""
+        if word in ("`", "'") and following == word:
+            marks.append((position, position + 1, "open" if word == "`" else "close"))
+            position += 2
+            continue
+        if word in _OPENING and (word != '"' or not marks or marks[-1][2] == "close"):
+            marks.append((position, position, "open"))
+        elif word in _CLOSING:
+            marks.append((position, position, "close"))
+        position += 1
+    return marks
+
+
 def _second_half_of_quote(tokens: Sequence[str], i: int) -> bool:
     """Inside a quotation that opens and closes within the excerpt, in its second half."""
-    start = None
-    for position, token in enumerate(tokens):
-        word = token.strip()
-        if start is None and word in _OPENING:
-            start = position
-        elif start == position - 1 and word == "`":  # the second half of a split ``
-            start = position
-        elif start is not None and word in _CLOSING:
-            inside = position - start - 1
-            if start + 1 + inside // 2 <= i < position:
+    opened = None
+    for first, last, kind in _marks(tokens):
+        if kind == "open":
+            opened = last
+        elif opened is not None:
+            inside = first - opened - 1
+            if opened + 1 + inside // 2 <= i < first:
                 return True
-            start = None
+            opened = None
     return False
 
 

@@ -41,6 +41,18 @@ def _seeded(seed: int | None, device: torch.device) -> Iterator[None]:
         yield
 
 
+def _candidate_logits(model: Any, hidden: torch.Tensor, token_ids: Sequence[int]) -> torch.Tensor:
+    """The candidates' logits from the final hidden states, in float32 whatever the model's
+    precision: a bfloat16 logit near 20 is rounded to 1/8, as large as the difference between
+    a small model's "Yes" and "No" (the binary simulator reads that difference)."""
+    head = model.get_output_embeddings()
+    rows = head.weight[list(token_ids)].float()
+    logits = hidden.float() @ rows.T
+    if getattr(head, "bias", None) is not None:
+        logits = logits + head.bias[list(token_ids)].float()
+    return logits
+
+
 class LocalCausalModel:
     """Runs one model from the loader; calls are serialized (one forward at a time)."""
 
@@ -202,18 +214,22 @@ class LocalCausalModel:
                     cache.batch_repeat_interleave(len(batch))
                 # Only the positions some row answers at go through the output layer.
                 keep = sorted({len(b) - 1 for b in batch})
-                logits = model(
+                output = model(
                     input_ids=ids,
                     cache=cache,
                     use_cache=True,
                     logits_to_keep=torch.tensor(keep, device=model.device),
-                ).logits
+                    output_hidden_states=True,
+                )
                 at = torch.tensor([keep.index(len(b) - 1) for b in batch], device=model.device)
-                logprobs = torch.log_softmax(logits[torch.arange(len(batch)), at].float(), -1)
+                last = torch.tensor([len(b) - 1 for b in batch], device=model.device)
+                hidden = output.hidden_states[-1][torch.arange(len(batch)), last]
+                normalizer = torch.logsumexp(
+                    output.logits[torch.arange(len(batch)), at].float(), -1, keepdim=True
+                )
+                logprobs = _candidate_logits(model, hidden, candidate_ids) - normalizer
                 for row in logprobs:
-                    rows.append(
-                        {c: float(row[i]) for c, i in zip(candidates, candidate_ids, strict=True)}
-                    )
+                    rows.append({c: float(v) for c, v in zip(candidates, row, strict=True)})
                 computed += sum(len(b) for b in batch)
         return AnswerLogprobsResult(rows, Usage(prompt_tokens=computed, calls=1))
 
