@@ -64,6 +64,7 @@ class LocalCausalModel:
         self.model_name = model_name
         self._lock = threading.Lock()
         self._token_text: dict[int, str] = {}
+        self._controls: list[str] | None = None
 
     def _parts(self) -> tuple[Any, Any]:
         return self.loader.model(self.model_name), self.loader.tokenizer(self.model_name)
@@ -88,14 +89,29 @@ class LocalCausalModel:
             top[text] = max(top.get(text, -torch.inf), value)
         return top
 
+    def _chat_ids(self, tokenizer: Any, messages: Sequence[ChatMessage]) -> list[int]:
+        """A chat's prompt ids, its messages read as text: a control token a message holds
+        (SmolLM2's `<|im_end|>` between documents of an excerpt, which is also Qwen's end of
+        turn) is broken up so that it cannot end the turn or open another."""
+        if self._controls is None:
+            added = getattr(tokenizer, "added_tokens_decoder", {}).values()
+            controls = {*tokenizer.all_special_tokens, *(t.content for t in added if t.special)}
+            self._controls = sorted((c for c in controls if len(c) > 1), key=len, reverse=True)
+        rendered = []
+        for message in messages:
+            content = message.content
+            for control in self._controls:
+                content = content.replace(control, f"{control[0]}\u200c{control[1:]}")
+            rendered.append({"role": message.role, "content": content})
+        return list(
+            tokenizer.apply_chat_template(rendered, add_generation_prompt=True, return_dict=True)[
+                "input_ids"
+            ]
+        )
+
     def _chat(self, messages: Sequence[ChatMessage], parameters: ChatParameters) -> ChatResult:
         model, tokenizer = self._parts()
-        ids = tokenizer.apply_chat_template(
-            [{"role": m.role, "content": m.content} for m in messages],
-            add_generation_prompt=True,
-            return_tensors="pt",
-            return_dict=True,
-        )["input_ids"].to(model.device)
+        ids = torch.tensor([self._chat_ids(tokenizer, messages)], device=model.device)
         self._check_context(model, ids.shape[1] + parameters.max_tokens)
         sampling = (
             {"do_sample": False}
@@ -147,7 +163,10 @@ class LocalCausalModel:
         model, tokenizer = self._parts()
         single_tokens = [tokenizer(text, add_special_tokens=False)["input_ids"] for text in include]
         include_ids = [ids[0] for ids in single_tokens if len(ids) == 1]
-        encoded = tokenizer(prompt, return_offsets_mapping=True, return_tensors="pt")
+        # The prompt is text: a control token it quotes is read as its characters.
+        encoded = tokenizer(
+            prompt, return_offsets_mapping=True, return_tensors="pt", split_special_tokens=True
+        )
         ids = encoded["input_ids"].to(model.device)
         self._check_context(model, ids.shape[1])
         with self._lock, torch.inference_mode():
@@ -174,16 +193,7 @@ class LocalCausalModel:
     ) -> AnswerLogprobsResult:
         model, tokenizer = self._parts()
         candidate_ids = [tokenizer(c, add_special_tokens=False)["input_ids"][0] for c in candidates]
-        prompts = [
-            list(
-                tokenizer.apply_chat_template(
-                    [{"role": m.role, "content": m.content} for m in chat],
-                    add_generation_prompt=True,
-                    return_dict=True,
-                )["input_ids"]
-            )
-            for chat in chats
-        ]
+        prompts = [self._chat_ids(tokenizer, chat) for chat in chats]
         if not prompts:
             return AnswerLogprobsResult([], Usage())
         # The common beginning of every prompt runs once; its cache is shared by the rest,
