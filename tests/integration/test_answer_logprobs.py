@@ -91,3 +91,27 @@ async def test_a_control_token_in_a_record_is_read_as_text(data_dir):
     result = await backend.prompt_logprobs(prompt, top_logprobs=1)
     assert "".join(t.text for t in result.tokens) == prompt
     assert all(t.text != "<|im_end|>" for t in result.tokens)
+
+
+def test_answer_logprobs_are_log_probabilities_and_follow_a_capped_model():
+    # A model whose logits are more than hidden state x output embeddings (Gemma 2's soft
+    # cap) keeps its own logits; either way a candidate's log probability is at most 0.
+    torch.manual_seed(0)
+    head = torch.nn.Linear(8, 5, bias=False)
+
+    class Capped(torch.nn.Module):
+        def get_output_embeddings(self) -> torch.nn.Module:
+            return head
+
+    hidden = torch.randn(3, 8) * 40
+    with torch.no_grad():
+        exact = head(hidden)
+    capped = 2.0 * torch.tanh(exact / 2.0)
+    read = transformers_backend._answer_logprobs_of(Capped(), hidden, capped, [1, 3])
+    assert torch.allclose(read, torch.log_softmax(capped, -1)[:, [1, 3]])
+    # Every token a candidate: the float32 logits replace the rounded ones in the normalizer.
+    plain = transformers_backend._answer_logprobs_of(
+        Capped(), hidden, exact.to(torch.bfloat16), range(5)
+    )
+    assert torch.allclose(plain.exp().sum(-1), torch.ones(3))
+    assert torch.allclose(plain, torch.log_softmax(exact, -1), atol=1e-5)

@@ -190,3 +190,15 @@ def test_the_lexical_explainer_quotes_only_the_top_tokens_that_tell_where_it_fir
     # A token that fires wherever it occurs is kept.
     records.append(record([" mat"], [3.0]))
     assert lexical_explanation(records) == "the tokens 'cat', 'mat'"
+
+
+def test_the_lexical_explainer_leaves_out_tokens_it_cannot_quote():
+    # "'s" cannot be quoted so that the lexical simulator reads it back as "'s".
+    records = [
+        record([" John", "'s", " cat"], [0.0, 6.0, 3.0]),
+        record([" Mary", "'s", " cat", " and"], [0.0, 5.0, 4.0, 0.0]),
+    ]
+    assert lexical_explanation(records) == "the tokens 'cat'"
+    # Where no count has a defined correlation (constant activations), all are quoted.
+    flat = [record([" a", " b"], [1.0, 1.0])]
+    assert lexical_explanation(flat) == "the tokens 'a', 'b'"

@@ -41,16 +41,24 @@ def _seeded(seed: int | None, device: torch.device) -> Iterator[None]:
         yield
 
 
-def _candidate_logits(model: Any, hidden: torch.Tensor, token_ids: Sequence[int]) -> torch.Tensor:
-    """The candidates' logits from the final hidden states, in float32 whatever the model's
-    precision: a bfloat16 logit near 20 is rounded to 1/8, as large as the difference between
-    a small model's "Yes" and "No" (the binary simulator reads that difference)."""
+def _answer_logprobs_of(
+    model: Any, hidden: torch.Tensor, logits: torch.Tensor, token_ids: Sequence[int]
+) -> torch.Tensor:
+    """The candidates' log probabilities at each row, their logits in float32 whatever the
+    model's precision: a bfloat16 logit near 20 is rounded to 1/8, as large as the difference
+    between a small model's "Yes" and "No" (the binary simulator reads that difference). The
+    float32 logits are the final hidden state times the output embeddings; a model whose
+    logits are more than that (Gemma 2's soft cap, a logit scale) disagrees with them beyond
+    rounding, and its own logits are used instead."""
+    ids = list(token_ids)
+    row = logits.float()
     head = model.get_output_embeddings()
-    rows = head.weight[list(token_ids)].float()
-    logits = hidden.float() @ rows.T
+    exact = hidden.float() @ head.weight[ids].float().T
     if getattr(head, "bias", None) is not None:
-        logits = logits + head.bias[list(token_ids)].float()
-    return logits
+        exact = exact + head.bias[ids].float()
+    if torch.allclose(exact, row[:, ids], rtol=1 / 64, atol=1e-2):
+        row[:, ids] = exact
+    return row[:, ids] - torch.logsumexp(row, -1, keepdim=True)
 
 
 class LocalCausalModel:
@@ -65,6 +73,7 @@ class LocalCausalModel:
         self._lock = threading.Lock()
         self._token_text: dict[int, str] = {}
         self._controls: list[str] | None = None
+        self._text: Any = None
 
     def _parts(self) -> tuple[Any, Any]:
         return self.loader.model(self.model_name), self.loader.tokenizer(self.model_name)
@@ -88,6 +97,15 @@ class LocalCausalModel:
                 text = self._token_text.setdefault(token_id, tokenizer.decode([token_id]))
             top[text] = max(top.get(text, -torch.inf), value)
         return top
+
+    def _text_tokenizer(self, tokenizer: Any) -> Any:
+        """A copy of the tokenizer of its own for text mode: `split_special_tokens` is set on
+        the underlying tokenizer for the call and stays set, so on the shared one it would
+        race with other threads' chat templates (which need their control tokens)."""
+        with self._lock:
+            if self._text is None:
+                self._text = copy.deepcopy(tokenizer)
+            return self._text
 
     def _chat_ids(self, tokenizer: Any, messages: Sequence[ChatMessage]) -> list[int]:
         """A chat's prompt ids, its messages read as text: a control token a message holds
@@ -164,7 +182,7 @@ class LocalCausalModel:
         single_tokens = [tokenizer(text, add_special_tokens=False)["input_ids"] for text in include]
         include_ids = [ids[0] for ids in single_tokens if len(ids) == 1]
         # The prompt is text: a control token it quotes is read as its characters.
-        encoded = tokenizer(
+        encoded = self._text_tokenizer(tokenizer)(
             prompt, return_offsets_mapping=True, return_tensors="pt", split_special_tokens=True
         )
         ids = encoded["input_ids"].to(model.device)
@@ -234,10 +252,8 @@ class LocalCausalModel:
                 at = torch.tensor([keep.index(len(b) - 1) for b in batch], device=model.device)
                 last = torch.tensor([len(b) - 1 for b in batch], device=model.device)
                 hidden = output.hidden_states[-1][torch.arange(len(batch)), last]
-                normalizer = torch.logsumexp(
-                    output.logits[torch.arange(len(batch)), at].float(), -1, keepdim=True
-                )
-                logprobs = _candidate_logits(model, hidden, candidate_ids) - normalizer
+                logits = output.logits[torch.arange(len(batch)), at]
+                logprobs = _answer_logprobs_of(model, hidden, logits, candidate_ids)
                 for row in logprobs:
                     rows.append({c: float(v) for c, v in zip(candidates, row, strict=True)})
                 computed += sum(len(b) for b in batch)
