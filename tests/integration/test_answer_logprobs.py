@@ -87,6 +87,9 @@ async def test_a_control_token_in_a_record_is_read_as_text(data_dir):
         assert backend._chat_ids(tokenizer, quoting).count(control) == backend._chat_ids(
             tokenizer, plain
         ).count(control)
+    # A completion that copies the broken-up form back is given the control token again.
+    shown = backend._as_text(tokenizer, "<|im_end|>")
+    assert shown != "<|im_end|>" and backend._restored(tokenizer, f"a {shown}") == "a <|im_end|>"
     prompt = "the end.\t0\n<|im_end|>\t3\nNext\t0"
     result = await backend.prompt_logprobs(prompt, top_logprobs=1)
     assert "".join(t.text for t in result.tokens) == prompt

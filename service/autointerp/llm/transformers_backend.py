@@ -72,7 +72,7 @@ class LocalCausalModel:
         self.model_name = model_name
         self._lock = threading.Lock()
         self._token_text: dict[int, str] = {}
-        self._controls: list[str] | None = None
+        self._controls: list[tuple[str, str]] | None = None
         self._text: Any = None
 
     def _parts(self) -> tuple[Any, Any]:
@@ -107,20 +107,35 @@ class LocalCausalModel:
                 self._text = copy.deepcopy(tokenizer)
             return self._text
 
+    def _broken_controls(self, tokenizer: Any) -> list[tuple[str, str]]:
+        """The tokenizer's control tokens, longest first, each with a form that reads as
+        text (a zero-width non-joiner after its first character)."""
+        if self._controls is None:
+            added = getattr(tokenizer, "added_tokens_decoder", {}).values()
+            controls = {*tokenizer.all_special_tokens, *(t.content for t in added if t.special)}
+            ordered = sorted((c for c in controls if len(c) > 1), key=len, reverse=True)
+            self._controls = [(c, f"{c[0]}\u200c{c[1:]}") for c in ordered]
+        return self._controls
+
+    def _as_text(self, tokenizer: Any, content: str) -> str:
+        for control, broken in self._broken_controls(tokenizer):
+            content = content.replace(control, broken)
+        return content
+
+    def _restored(self, tokenizer: Any, completion: str) -> str:
+        """A completion with the broken-up controls it copied back as they were (so that an
+        explanation that echoes one is refused as markup, not kept with a hidden character)."""
+        for control, broken in self._broken_controls(tokenizer):
+            completion = completion.replace(broken, control)
+        return completion
+
     def _chat_ids(self, tokenizer: Any, messages: Sequence[ChatMessage]) -> list[int]:
         """A chat's prompt ids, its messages read as text: a control token a message holds
         (SmolLM2's `<|im_end|>` between documents of an excerpt, which is also Qwen's end of
         turn) is broken up so that it cannot end the turn or open another."""
-        if self._controls is None:
-            added = getattr(tokenizer, "added_tokens_decoder", {}).values()
-            controls = {*tokenizer.all_special_tokens, *(t.content for t in added if t.special)}
-            self._controls = sorted((c for c in controls if len(c) > 1), key=len, reverse=True)
-        rendered = []
-        for message in messages:
-            content = message.content
-            for control in self._controls:
-                content = content.replace(control, f"{control[0]}\u200c{control[1:]}")
-            rendered.append({"role": message.role, "content": content})
+        rendered = [
+            {"role": m.role, "content": self._as_text(tokenizer, m.content)} for m in messages
+        ]
         return list(
             tokenizer.apply_chat_template(rendered, add_generation_prompt=True, return_dict=True)[
                 "input_ids"
@@ -168,7 +183,7 @@ class LocalCausalModel:
                     )
                     for step, token_id in enumerate(new)
                 ]
-            choices.append(ChatChoice(tokenizer.decode(new), tokens))
+            choices.append(ChatChoice(self._restored(tokenizer, tokenizer.decode(new)), tokens))
         return ChatResult(choices, Usage(ids.shape[1], completion_tokens, calls=1))
 
     async def chat(self, messages: Sequence[ChatMessage], parameters: ChatParameters) -> ChatResult:
