@@ -96,3 +96,34 @@ def test_a_model_without_answer_logits_is_refused():
     assert not bs.supports_answer_logprobs(
         CachedLanguageModel(ChatOnly(), FakeAsyncRedis(), {}, "test")  # type: ignore[arg-type]
     )
+
+
+class WordsOnly:
+    """Tells words apart (P(yes) 0.9 for 'cat', else 0.3) when asked about a word alone, and
+    says 0.5 to every question that names the token before it."""
+
+    supports_prompt_logprobs = False
+    supports_answer_logprobs = True
+
+    async def answer_logprobs(
+        self, chats: Sequence[Sequence[ChatMessage]], candidates: Sequence[str]
+    ) -> AnswerLogprobsResult:
+        rows = []
+        for chat in chats:
+            question = chat[-1].content
+            in_context = "right after" in question or "at the start" in question
+            yes = 0.5 if in_context else (0.9 if question.endswith('"cat"') else 0.3)
+            answers = {"Yes": yes, "No": 1 - yes}
+            rows.append({c: math.log(answers.get(c, 1e-12)) for c in candidates})
+        return AnswerLogprobsResult(rows, Usage(prompt_tokens=len(chats), calls=1))
+
+
+async def test_weighted_views_follow_the_one_that_tells_words_apart(monkeypatch):
+    monkeypatch.setattr(bs, "MIXED", True)
+    excerpts = [["the", " cat", " sat"]]
+    words_alone = await bs.simulate_binary(WordsOnly(), "cats", excerpts, calibrated=False)
+    monkeypatch.setattr(bs, "WEIGHTED", True)
+    weighted = await bs.simulate_binary(WordsOnly(), "cats", excerpts, calibrated=False)
+    # Averaged, the flat view halves every logit; weighted by spread, it counts for nothing.
+    assert weighted.values == [[pytest.approx(3.0), pytest.approx(9.0), pytest.approx(3.0)]]
+    assert words_alone.values[0][1] < 9.0 - 1

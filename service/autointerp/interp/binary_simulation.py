@@ -36,6 +36,10 @@ CONTEXT = False
 MIXED = False
 """Whether both questions are asked and their logits averaged (bench/README.md: better on
 positions, twice the cost, a thinner token-set margin)."""
+WEIGHTED = False
+"""With MIXED, whether the two views are weighted by how much each one's logits vary over
+the excerpts' tokens (the view the explanation speaks to tells words apart) instead of
+averaged equally."""
 
 
 def supports_answer_logprobs(model: object) -> bool:
@@ -138,6 +142,14 @@ async def _read(
     return [[logits[w] - priors[w] for w in row] for row in asked], usage
 
 
+def _spread(values: Sequence[float]) -> float:
+    """The standard deviation of a view's logits."""
+    if len(values) < 2:
+        return 0.0
+    mean = sum(values) / len(values)
+    return math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+
+
 async def simulate_binary(
     model: object,
     explanation: str,
@@ -161,8 +173,16 @@ async def simulate_binary(
         rows, view_usage = await _read(scorer, explanation, excerpts, context, calibrate)
         read.append(rows)
         usage += view_usage
+    weights = [1.0] * len(read)
+    if WEIGHTED and len(read) > 1:
+        weights = [_spread([v for row in rows for v in row]) for rows in read]
+        if not sum(weights):
+            weights = [1.0] * len(read)
     values = [
-        [fires_value(sum(v) / len(v)) for v in zip(*rows_of_excerpt, strict=True)]
+        [
+            fires_value(sum(w * x for w, x in zip(weights, v, strict=True)) / sum(weights))
+            for v in zip(*rows_of_excerpt, strict=True)
+        ]
         for rows_of_excerpt in zip(*read, strict=True)
     ]
     return Simulation(values, 0, usage)
