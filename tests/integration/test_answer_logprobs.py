@@ -13,6 +13,16 @@ from autointerp.subjects.loading import ModelLoader
 pytestmark = pytest.mark.integration
 
 
+def _plain_ids(tokenizer, chat: list[ChatMessage]) -> torch.Tensor:
+    """One chat's prompt ids as the chat template gives them, for a single forward pass."""
+    return tokenizer.apply_chat_template(
+        [{"role": m.role, "content": m.content} for m in chat],
+        add_generation_prompt=True,
+        return_tensors="pt",
+        return_dict=True,
+    )["input_ids"]
+
+
 async def test_shared_prefix_batches_read_what_one_forward_pass_reads(data_dir, monkeypatch):
     loader = ModelLoader(ModelCatalog(builtin_sources()), data_dir / "models")
     backend = LocalCausalModel(loader, "smollm2-135m")
@@ -26,12 +36,7 @@ async def test_shared_prefix_batches_read_what_one_forward_pass_reads(data_dir, 
     full_lengths = 0
     model, tokenizer = loader.model("smollm2-135m"), loader.tokenizer("smollm2-135m")
     for chat, read in zip(chats, result.logprobs, strict=True):
-        ids = tokenizer.apply_chat_template(
-            [{"role": m.role, "content": m.content} for m in chat],
-            add_generation_prompt=True,
-            return_tensors="pt",
-            return_dict=True,
-        )["input_ids"]
+        ids = _plain_ids(tokenizer, chat)
         full_lengths += ids.shape[1]
         with torch.inference_mode():
             logprobs = torch.log_softmax(model(input_ids=ids).logits[0, -1].float(), -1)
@@ -61,12 +66,7 @@ async def test_a_bfloat16_model_answers_at_float32_resolution(data_dir):
     head = model.get_output_embeddings().weight
     yes, no = (tokenizer(a, add_special_tokens=False)["input_ids"][0] for a in ("Yes", "No"))
     for chat, difference in zip(chats, differences, strict=True):
-        ids = tokenizer.apply_chat_template(
-            [{"role": m.role, "content": m.content} for m in chat],
-            add_generation_prompt=True,
-            return_tensors="pt",
-            return_dict=True,
-        )["input_ids"]
+        ids = _plain_ids(tokenizer, chat)
         with torch.inference_mode():
             hidden = model(input_ids=ids, output_hidden_states=True).hidden_states[-1][0, -1]
         expected = float(hidden.float() @ (head[yes].float() - head[no].float()))

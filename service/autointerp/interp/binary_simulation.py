@@ -14,6 +14,7 @@ designs") has its gold checks and the designs that scored worse.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 
 from autointerp.interp.errors import InvalidRequest
@@ -142,14 +143,6 @@ async def _read(
     return [[logits[w] - priors[w] for w in row] for row in asked], usage
 
 
-def _spread(values: Sequence[float]) -> float:
-    """The standard deviation of a view's logits."""
-    if len(values) < 2:
-        return 0.0
-    mean = sum(values) / len(values)
-    return math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
-
-
 async def simulate_binary(
     model: object,
     explanation: str,
@@ -175,7 +168,8 @@ async def simulate_binary(
         usage += view_usage
     weights = [1.0] * len(read)
     if WEIGHTED and len(read) > 1:
-        weights = [_spread([v for row in rows for v in row]) for rows in read]
+        pooled = [[v for row in rows for v in row] for rows in read]
+        weights = [statistics.pstdev(values) if values else 0.0 for values in pooled]
         if not sum(weights):
             weights = [1.0] * len(read)
     values = [
