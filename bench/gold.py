@@ -8,7 +8,8 @@ runs every gold neuron (or those named by --neuron) through `interp.gold.check_n
 prints per neuron the gold explanation's score, the wrong ones', their agreement and the
 seconds it took; then the means the issue's thresholds are about. Identical model calls are
 answered from memory (check_neuron simulates each explanation twice). `--set mixed=1` (or
-shots, calibrated, context) switches a design flag of `interp.binary_simulation`;
+shots, calibrated, context) switches a design flag of `interp.binary_simulation`, and
+`--set firing_odds=-2` sets a number;
 `--top-k 12 --random-k 9` is the small case tests/integration/test_gold.py runs.
 """
 
@@ -73,9 +74,14 @@ async def run(
             sources[model_name] = ModelSource(model_name, "gguf", str(gguf), gguf.name)
         loader = ModelLoader(ModelCatalog(sources), data_dir / "models")
         model = MemoizedModel(LocalCausalModel(loader, model_name))
-    for setting in settings:  # NAME=0|1: a module switch of interp.binary_simulation
+    for setting in settings:  # NAME=0|1 (a switch) or NAME=NUMBER, of interp.binary_simulation
         name, value = setting.split("=")
-        setattr(binary_simulation, name.upper(), value == "1")
+        current = getattr(binary_simulation, name.upper())
+        setattr(
+            binary_simulation,
+            name.upper(),
+            value == "1" if current in (True, False) else float(value),
+        )
     excerpts = gold_excerpts(data_dir)
     neurons = [n for n in GOLD_NEURONS if not names or n.name in names]
     results = []

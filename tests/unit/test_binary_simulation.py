@@ -56,8 +56,12 @@ async def test_each_distinct_word_is_asked_once_and_read_against_the_neutral_pri
     assert len(scorer.asked) == 1 + len(bs.NEUTRALS)
     and_value = simulation.values[0][2]
     assert simulation.values[1][0] == and_value
-    # A word the explanation does not change reads 5 (no shift from the prior).
-    assert and_value > 9 > 5 == pytest.approx(simulation.values[0][1])
+    # A word the explanation does not change reads the base rate of firing (no shift from
+    # the prior); one it makes 21 times likelier ("yes" odds 9 against 3/7) than that.
+    base = bs.fires_value(bs.FIRING_ODDS)
+    assert simulation.values[0][1] == pytest.approx(base)
+    assert base < 0.5
+    assert and_value == pytest.approx(bs.fires_value(bs.FIRING_ODDS + math.log(21)))
     # 'the' is likely "yes" whatever the model is told: the prior brings it below 'cat'.
     assert simulation.values[0][0] < simulation.values[0][1]
     assert simulation.usage.calls == 1 + len(bs.NEUTRALS)

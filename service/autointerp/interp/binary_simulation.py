@@ -6,9 +6,10 @@ explanation (issue 18). This simulator asks one short question per distinct word
 excerpts instead, and reads the answer from the logits of its first token: nothing is
 generated, so nothing can be copied. The logit log P(yes) - log P(no) is read against its
 mean under content-free explanations (what the model says of a word whatever it is told),
-and mapped to 0-10 by a sigmoid. The questions share everything but the word, which a local
-backend computes once. It sees words, not positions: bench/README.md ("Local simulator
-designs") has its gold checks and the designs that scored worse.
+added to the low odds that a neuron fires at all, and mapped to 0-10 by a sigmoid. The
+questions share everything but the word, which a local backend computes once. It sees
+words, not positions: bench/README.md ("Local simulator designs") has its gold checks and
+the designs that scored worse.
 """
 
 from __future__ import annotations
@@ -96,11 +97,17 @@ def yes_logit(logprobs: dict[str, float]) -> float:
     return math.log(max(yes, 1e-30)) - math.log(max(no, 1e-30))
 
 
-def fires_value(logit: float, prior: float | None = None) -> float:
-    """0-10: 10 * P(yes) / (P(yes) + P(no)); with a prior logit (the same question under a
-    content-free explanation), of the logit the explanation adds to it."""
-    shifted = logit if prior is None else logit - prior
-    return 10.0 / (1.0 + math.exp(-shifted))
+FIRING_ODDS = -3.0
+"""Calibrated answers are read as evidence for firing, starting from these log odds that a
+neuron fires on a token (about 1 in 20): neurons are sparse. Reading them from even odds
+put every word the explanation says nothing of at 5, where the sigmoid is steepest, so the
+questions' noise there outweighed the few matches (bench/README.md: on real neurons 0.166 ->
+0.205, on the gold token sets 0.865 -> 0.924)."""
+
+
+def fires_value(logit: float) -> float:
+    """0-10 from a log odds: 10 * P(yes) / (P(yes) + P(no)) for an answer's logit."""
+    return 10.0 / (1.0 + math.exp(-logit))
 
 
 def _asked(tokens: Sequence[str], context: bool) -> list[str]:
@@ -152,7 +159,8 @@ async def simulate_binary(
     """Does the word match the explanation? Asked once per distinct word of the excerpts (with
     CONTEXT, per word and the one before it; with MIXED, both, their logits averaged) and
     read from the answer logits; calibrated by the same questions under content-free
-    explanations, so that what the model says of a word whatever it is told cancels out."""
+    explanations, so that what the model says of a word whatever it is told cancels out, and
+    what the explanation adds is read from FIRING_ODDS."""
     if not supports_answer_logprobs(model):
         raise InvalidRequest(
             "simulator 'binary' reads answer logits, which only a local (transformers) model "
@@ -172,9 +180,10 @@ async def simulate_binary(
         weights = [statistics.pstdev(values) if values else 0.0 for values in pooled]
         if not sum(weights):
             weights = [1.0] * len(read)
+    odds = FIRING_ODDS if calibrate else 0.0
     values = [
         [
-            fires_value(sum(w * x for w, x in zip(weights, v, strict=True)) / sum(weights))
+            fires_value(odds + sum(w * x for w, x in zip(weights, v, strict=True)) / sum(weights))
             for v in zip(*rows_of_excerpt, strict=True)
         ]
         for rows_of_excerpt in zip(*read, strict=True)
