@@ -21,6 +21,7 @@ from autointerp.interp.simulation import (
     all_at_once_prompt,
     expected_value,
     parse_json_values,
+    quotable,
     simulate_lexical,
 )
 from autointerp.interp.splits import Split, split_records
@@ -199,6 +200,9 @@ def test_the_lexical_explainer_leaves_out_tokens_it_cannot_quote():
         record([" Mary", "'s", " cat", " and"], [0.0, 5.0, 4.0, 0.0]),
     ]
     assert lexical_explanation(records) == "the tokens 'cat'"
+    # What is left out is what the lexical simulator cannot read back from a quote.
+    assert not quotable("'s") and not quotable('"') and not quotable("\u2019")
+    assert quotable("\u201c") and quotable(" cat")
     # Where no count has a defined correlation (constant activations), all are quoted.
     flat = [record([" a", " b"], [1.0, 1.0])]
     assert lexical_explanation(flat) == "the tokens 'a', 'b'"

@@ -351,6 +351,12 @@ def _quoted(explanation: str) -> set[str]:
     return {q.strip().lower() for q in found}
 
 
+def quotable(token: str) -> bool:
+    """Whether a token quoted in an explanation is read back as itself by the lexical
+    simulator (`'s` is not: the quote ends at its mark)."""
+    return _quoted(f"'{token}'") == {token.strip().lower()}
+
+
 def simulate_lexical(explanation: str, excerpts: Sequence[Sequence[str]]) -> Simulation:
     """No model: 10 at tokens the explanation quotes ('the', "of"), else 0."""
     quoted = _quoted(explanation)
