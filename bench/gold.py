@@ -80,7 +80,7 @@ async def run(
         setattr(
             binary_simulation,
             name.upper(),
-            value == "1" if current in (True, False) else float(value),
+            value == "1" if isinstance(current, bool) else float(value),
         )
     excerpts = gold_excerpts(data_dir)
     neurons = [n for n in GOLD_NEURONS if not names or n.name in names]
