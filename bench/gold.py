@@ -77,6 +77,8 @@ async def run(
     for setting in settings:  # NAME=0|1 (a switch) or NAME=NUMBER, of interp.binary_simulation
         name, value = setting.split("=")
         current = getattr(binary_simulation, name.upper())
+        if isinstance(current, bool) and value not in ("0", "1"):
+            raise SystemExit(f"--set {setting}: {name} is a switch, 0 or 1")
         setattr(
             binary_simulation,
             name.upper(),
@@ -107,7 +109,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path(".autointerp"))
     parser.add_argument("--neuron", action="append", default=[], help="only these gold neurons")
     parser.add_argument("--gguf", type=Path, default=None, help="--model's GGUF, if not built in")
-    parser.add_argument("--set", action="append", default=[], help="e.g. shots=0, calibrated=0")
+    parser.add_argument("--set", action="append", default=[], help="e.g. mixed=1, firing_odds=-2")
     parser.add_argument("--top-k", type=int, default=20, help="top excerpts (a quarter tested)")
     parser.add_argument("--random-k", type=int, default=15, help="random ones (a third tested)")
     args = parser.parse_args()

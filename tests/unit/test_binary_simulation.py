@@ -131,3 +131,15 @@ async def test_weighted_views_follow_the_one_that_tells_words_apart(monkeypatch)
     # Averaged, the flat view halves every logit; weighted by spread, it counts for nothing.
     assert weighted.values == [[pytest.approx(3.0), pytest.approx(9.0), pytest.approx(3.0)]]
     assert words_alone.values[0][1] < 9.0 - 1
+
+
+async def test_calibrated_views_are_read_from_the_firing_odds_once(monkeypatch):
+    # WordsOnly says the same under every explanation, so calibration leaves no evidence:
+    # every token reads the base rate, whatever views are asked and however weighted.
+    excerpts = [["the", " cat", " sat"]]
+    base = bs.fires_value(bs.FIRING_ODDS)
+    for mixed, weighted in ((False, False), (True, False), (True, True)):
+        monkeypatch.setattr(bs, "MIXED", mixed)
+        monkeypatch.setattr(bs, "WEIGHTED", weighted)
+        simulation = await bs.simulate_binary(WordsOnly(), "cats", excerpts, calibrated=True)
+        assert simulation.values == [[pytest.approx(base)] * 3]

@@ -202,7 +202,9 @@ def test_the_lexical_explainer_leaves_out_tokens_it_cannot_quote():
     assert lexical_explanation(records) == "the tokens 'cat'"
     # What is left out is what the lexical simulator cannot read back from a quote.
     assert not quotable("'s") and not quotable('"') and not quotable("\u2019")
-    assert quotable("\u201c") and quotable(" cat")
+    assert quotable("\u201c") and quotable(" cat") and not quotable(" ")
+    opening = [record([" said", " \u201c", "Go"], [0.0, 5.0, 0.0])]
+    assert lexical_explanation(opening) == "the tokens '\u201c'"
     # Where no count has a defined correlation (constant activations), all are quoted.
     flat = [record([" a", " b"], [1.0, 1.0])]
     assert lexical_explanation(flat) == "the tokens 'a', 'b'"

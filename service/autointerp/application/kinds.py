@@ -303,12 +303,15 @@ KINDS: dict[OperationKind, KindSpec[Any]] = {
     # 3: `protocol` (autointerp or study) is part of the request and named in the result.
     # 4: candidates are checked and drawn again when rejected or not returned; `seed`, and
     # greedy decoding by default for one sample (#18).
-    OperationKind.explanation: KindSpec(Queue.llm, 4, _explanation),
-    OperationKind.simulation: KindSpec(Queue.llm, 1, _simulation),
-    # 3: `protocol`, as for explanations.
-    OperationKind.score: KindSpec(Queue.llm, 3, _score),
-    # 2: `protocol`, passed to every child.
-    OperationKind.batch: KindSpec(Queue.llm, 2, _batch),
+    # 5: the binary simulator reads its answers from the odds that a neuron fires (#18), and
+    # so scores candidates differently; the lexical explainer may quote an opening quote.
+    OperationKind.explanation: KindSpec(Queue.llm, 5, _explanation),
+    # 2: binary simulations read from the odds that a neuron fires.
+    OperationKind.simulation: KindSpec(Queue.llm, 2, _simulation),
+    # 3: `protocol`, as for explanations. 4: binary simulations, as for simulations.
+    OperationKind.score: KindSpec(Queue.llm, 4, _score),
+    # 2: `protocol`, passed to every child. 3: its children's new versions.
+    OperationKind.batch: KindSpec(Queue.llm, 3, _batch),
     OperationKind.neuron_search: KindSpec(Queue.model, 1, _neuron_search),
     OperationKind.import_: KindSpec(Queue.llm, 1, _import),
 }

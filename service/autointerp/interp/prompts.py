@@ -15,7 +15,7 @@ from typing import Literal
 from autointerp.interp.activations import normalize, relu_max
 from autointerp.interp.records import ActivationRecord
 
-PROMPT_VERSION = "2026-12-02.1"
+PROMPT_VERSION = "2026-12-01.1"
 EXPLANATION_PREFIX = "the main thing this neuron does is find"
 UNKNOWN = "unknown"
 # Below this share of non-zero tokens, an excerpt is shown a second time with only its

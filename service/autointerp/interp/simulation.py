@@ -44,7 +44,8 @@ class SimulatorKind(StrEnum):
     lexical = "lexical"
     binary = "binary"
     """Per token, P(yes) of "does the neuron fire here?" from the answer logits of a local
-    model (interp.binary_simulation)."""
+    model, calibrated against content-free explanations and read from the odds that a
+    neuron fires at all (interp.binary_simulation)."""
 
 
 def check_simulator(
@@ -354,7 +355,7 @@ def _quoted(explanation: str) -> set[str]:
 def quotable(token: str) -> bool:
     """Whether a token quoted in an explanation is read back as itself by the lexical
     simulator (`'s` is not: the quote ends at its mark)."""
-    return _quoted(f"'{token}'") == {token.strip().lower()}
+    return bool(token.strip()) and _quoted(f"'{token}'") == {token.strip().lower()}
 
 
 def simulate_lexical(explanation: str, excerpts: Sequence[Sequence[str]]) -> Simulation:
