@@ -76,14 +76,10 @@ async def run(
         model = MemoizedModel(LocalCausalModel(loader, model_name))
     for setting in settings:  # NAME=0|1 (a switch) or NAME=NUMBER, of interp.binary_simulation
         name, value = setting.split("=")
-        current = getattr(binary_simulation, name.upper())
-        if isinstance(current, bool) and value not in ("0", "1"):
+        switch = isinstance(getattr(binary_simulation, name.upper()), bool)
+        if switch and value not in ("0", "1"):
             raise SystemExit(f"--set {setting}: {name} is a switch, 0 or 1")
-        setattr(
-            binary_simulation,
-            name.upper(),
-            value == "1" if isinstance(current, bool) else float(value),
-        )
+        setattr(binary_simulation, name.upper(), value == "1" if switch else float(value))
     excerpts = gold_excerpts(data_dir)
     neurons = [n for n in GOLD_NEURONS if not names or n.name in names]
     results = []

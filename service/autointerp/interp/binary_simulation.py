@@ -7,10 +7,9 @@ excerpts instead, and reads the answer from the logits of its first token: nothi
 generated, so nothing can be copied. The logit log P(yes) - log P(no) is read against its
 mean under content-free explanations (what the model says of a word whatever it is told),
 added to the low odds that a neuron fires at all (uncalibrated, it is read as it is), and
-mapped to 0-10 by a sigmoid. The
-questions share everything but the word, which a local backend computes once. It sees
-words, not positions: bench/README.md ("Local simulator designs") has its gold checks and
-the designs that scored worse.
+mapped to 0-10 by a sigmoid. The questions share everything but the word, which a local
+backend computes once. It sees words, not positions: bench/README.md ("Local simulator
+designs") has its gold checks and the designs that scored worse.
 """
 
 from __future__ import annotations

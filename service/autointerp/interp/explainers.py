@@ -99,7 +99,7 @@ def lexical_explanation(records: Sequence[ActivationRecord], k: int = 10) -> str
     Quoting all k lets in tokens that happened to fire once (on 25 SmolLM2-135M neurons,
     bench/README.md "Quality", choosing the count raised the test score from 0.263 to 0.345)."""
     stripped = (t.strip() for t, _ in top_tokens(records, k))
-    tokens = list(dict.fromkeys(t for t in stripped if t and quotable(t)))
+    tokens = list(dict.fromkeys(t for t in stripped if quotable(t)))
     if not tokens:
         return "nothing in particular (it did not fire on these excerpts)"
     real = pool([r.activations for r in records])
